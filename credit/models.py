@@ -1,0 +1,1 @@
+"""Credit subjects and records (filled by the credit issue)."""

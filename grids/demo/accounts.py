@@ -1,0 +1,2 @@
+def demo_accounts_load() -> dict:
+    raise NotImplementedError

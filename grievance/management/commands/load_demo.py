@@ -1,0 +1,42 @@
+"""Load the Pingshan demo district, its units, the responsibility list and the demo accounts.
+
+Idempotent: every loader upserts by natural key, so running it twice changes nothing the second time.
+The whole load is one transaction: a failure leaves the database as it was.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from grids.demo.accounts import demo_accounts_load
+from grids.demo.territory import demo_territory_load
+from grids.demo.units import demo_units_load
+from grids.services.calendar import calendar_seed_from_package
+from grievance.demo.matters import demo_matters_load
+
+
+class Command(BaseCommand):
+    help = "载入坪山区演示数据（区划、网格、单位、职责清单、演示账户、工作日历）。可重复执行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", default=str(settings.SHARED_DATA_DIR), help="shared data folder")
+
+    def handle(self, *args, data_dir, **options):
+        data_dir = Path(data_dir)
+        if not (data_dir / "pingshan" / "divisions.csv").exists():
+            raise CommandError(f"demo data not found in {data_dir} (expected pingshan/divisions.csv)")
+        with transaction.atomic():
+            steps = [
+                ("calendar", lambda: calendar_seed_from_package()),
+                ("territory", lambda: demo_territory_load(data_dir=data_dir)),
+                ("units", lambda: demo_units_load(data_dir=data_dir)),
+                ("matters", lambda: demo_matters_load(data_dir=data_dir)),
+                ("accounts", lambda: demo_accounts_load()),
+            ]
+            for name, step in steps:
+                counts = step()
+                summary = ", ".join(f"{k}={v}" for k, v in (counts or {}).items())
+                self.stdout.write(f"{name}: {summary}")
+        self.stdout.write(self.style.SUCCESS("demo data loaded"))

@@ -1,0 +1,1 @@
+"""Mediation cases (filled by the mediation issue)."""
