@@ -25,7 +25,9 @@ STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
 class User(AbstractUser):
     """Custom user from day one. ``role`` is the primary role; unit memberships add where it applies."""
 
-    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.CITIZEN, db_index=True)
+    role = models.CharField(
+        _("角色"), max_length=32, choices=Role.choices, default=Role.CITIZEN, db_index=True
+    )
     phone = models.CharField(_("手机号"), max_length=32, blank=True)
     display_name = models.CharField(_("显示名称"), max_length=64, blank=True)
 

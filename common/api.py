@@ -14,7 +14,10 @@ from common.exceptions import ApplicationError
 
 def _flatten(detail) -> dict:
     if isinstance(detail, dict):
-        return {key: [str(x) for x in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
+        return {
+            key: [str(x) for x in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
     if isinstance(detail, list):
         return {"non_field_errors": [str(x) for x in detail]}
     return {}

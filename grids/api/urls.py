@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from grids.api.territory import GridLocateApi
+from grids.api.units import UnitListApi
+
+urlpatterns = [
+    path("units/", UnitListApi.as_view(), name="api-units"),
+    path("grids/locate/", GridLocateApi.as_view(), name="api-grid-locate"),
+]

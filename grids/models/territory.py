@@ -25,10 +25,18 @@ class Division(TimeStampedModel):
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("层级"), max_length=16, choices=DivisionLevel.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     code_status = models.CharField(
-        _("代码来源"), max_length=32, default="verified", help_text=_("verified / inferred_unverified / generated")
+        _("代码来源"),
+        max_length=32,
+        default="verified",
+        help_text=_("verified / inferred_unverified / generated"),
     )
     households = models.PositiveIntegerField(_("户数"), default=0)
     population = models.PositiveIntegerField(_("人口"), default=0)
@@ -60,16 +68,20 @@ class GridCell(TimeStampedModel):
         related_name="grid_cells",
         limit_choices_to={"level": DivisionLevel.COMMUNITY},
     )
-    kind = models.CharField(_("网格类型"), max_length=16, choices=GridKind.choices, default=GridKind.COMPREHENSIVE)
-    exclusive_for = models.CharField(_("专属对象"), max_length=64, blank=True, help_text=_("医院、学校、企业、园区等"))
+    kind = models.CharField(
+        _("网格类型"), max_length=16, choices=GridKind.choices, default=GridKind.COMPREHENSIVE
+    )
+    exclusive_for = models.CharField(
+        _("专属对象"), max_length=64, blank=True, help_text=_("医院、学校、企业、园区等")
+    )
     households = models.PositiveIntegerField(_("户数"), default=0)
     population = models.PositiveIntegerField(_("人口"), default=0)
     boundary = models.JSONField(_("边界（GeoJSON）"))
     # Bounding box, denormalised for cheap SQL pre-filters; kept in step by grids.services.
-    min_lng = models.FloatField(default=0)
-    min_lat = models.FloatField(default=0)
-    max_lng = models.FloatField(default=0)
-    max_lat = models.FloatField(default=0)
+    min_lng = models.FloatField(_("最小经度"), default=0, editable=False)
+    min_lat = models.FloatField(_("最小纬度"), default=0, editable=False)
+    max_lng = models.FloatField(_("最大经度"), default=0, editable=False)
+    max_lat = models.FloatField(_("最大纬度"), default=0, editable=False)
     workers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("网格员"), blank=True, related_name="grid_cells"
     )

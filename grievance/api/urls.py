@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from grievance.api.matters import MatterListApi
+
+urlpatterns = [
+    path("matters/", MatterListApi.as_view(), name="api-matters"),
+]

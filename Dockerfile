@@ -1,0 +1,13 @@
+# One image for web, worker and beat (docker-compose.yml reuses it).
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
+WORKDIR /app
+RUN useradd --system --create-home --uid 1000 app
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir . && rm -rf build *.egg-info
+COPY . .
+RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v 0 \
+    && mkdir -p /app/var && chown -R app /app/var
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--no-control-socket", "--access-logfile", "-"]

@@ -1,0 +1,22 @@
+"""Queueing tasks without ever failing the caller.
+
+The database is the source of truth (outbox rule): a task that cannot be queued because the broker is
+down is found again by a sweeper. So enqueueing logs and swallows broker errors instead of turning a
+committed request into an error.
+"""
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """``task.apply_async(args, kwargs)``; False (and a warning) when the broker is unreachable."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except Exception as exc:  # broker down, connection reset, serialisation of ids cannot fail
+        logger.warning(
+            "could not queue %s%r: %s (the sweeper will retry)", task.name, args, exc.__class__.__name__
+        )
+        return False
+    return True

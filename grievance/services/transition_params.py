@@ -1,0 +1,77 @@
+"""Parameter parsing for workflow actions: turns API/form values into objects and checks their shape.
+
+Raises ``ApplicationError`` (400, field errors) for malformed parameters; the business rules that
+depend on state are guards (services.guards) and answer 409.
+"""
+
+from django.utils.translation import gettext as _
+
+from common.exceptions import ApplicationError
+from grids.models import Unit, UnitKind
+from grievance.models.complaints import Complaint, Disposition, Satisfaction
+from grievance.workflow import DISPOSITION_TARGETS
+
+
+def _error(field: str, message: str):
+    raise ApplicationError(_("参数有误"), errors={field: [message]})
+
+
+def _unit(code, field: str) -> Unit:
+    if isinstance(code, Unit):
+        return code
+    unit = Unit.objects.filter(code=str(code or "")).first()
+    if unit is None:
+        _error(field, _("单位编码不存在：%(code)s") % {"code": code})
+    return unit
+
+
+def _bool(value, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"true", "1", "yes", "false", "0", "no"}:
+        return value.lower() in {"true", "1", "yes"}
+    _error(field, _("应为 true 或 false"))
+
+
+def prepare(action: str, complaint: Complaint, params: dict) -> dict:
+    """Return a copy of ``params`` with derived ``_``-prefixed values the guards and effects use."""
+    p = dict(params)
+    if action == "dispatch":
+        p["_unit"] = _unit(p.get("unit"), "unit")
+        co = p.get("co_units") or []
+        if isinstance(co, str):
+            co = [x for x in co.replace("，", ",").split(",") if x.strip()]
+        if not isinstance(co, list):
+            _error("co_units", _("应为单位编码列表"))
+        p["_co_units"] = [_unit(code, "co_units") for code in dict.fromkeys(co)]
+    elif action == "request_extension":
+        try:
+            p["days"] = int(p.get("days"))
+        except (TypeError, ValueError):
+            _error("days", _("延期天数应为正整数"))
+        if p["days"] <= 0 or p["days"] > 60:
+            _error("days", _("延期天数应在1到60个工作日之间"))
+    elif action == "verify":
+        p["passed"] = _bool(p.get("passed"), "passed")
+    elif action == "return_visit":
+        p["resolved"] = _bool(p.get("resolved"), "resolved")
+        if p.get("satisfaction") not in Satisfaction.values:
+            _error("satisfaction", _("满意度应为 satisfied / basically_satisfied / unsatisfied"))
+        p["_visit_ok"] = p["resolved"] and p["satisfaction"] != Satisfaction.UNSATISFIED
+    elif action == "merge":
+        try:
+            into_id = int(p.get("into"))
+        except (TypeError, ValueError):
+            _error("into", _("应为诉求编号"))
+        p["_into"] = Complaint.objects.select_for_update().filter(pk=into_id).first()
+    elif action == "dispose":
+        if p.get("disposition") not in DISPOSITION_TARGETS:
+            _error("disposition", _("处置方式应为：%(choices)s") % {"choices": ", ".join(Disposition.values)})
+    elif action == "escalate":
+        lead = complaint.lead_unit
+        parent = lead.parent if lead is not None else None
+        if lead is not None and lead.kind in (UnitKind.GRID_TEAM, UnitKind.COMMUNITY) and parent is not None:
+            p["_escalate_to"], p["_parent"] = "unit", parent
+        else:
+            p["_escalate_to"], p["_parent"] = "centre", None
+    return p
