@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +35,7 @@ def user_authenticate(*, request, username: str, password: str) -> User:
     ``request`` is the request being served: django-axes needs it to count failures per username and
     address and to refuse locked-out sign-ins (even with the right password), which it marks with
     ``request.axes_locked_out``. Pass the DRF request, not the Django one, so axes' middleware leaves
-    the JSON answer alone.
+    the JSON answer alone. A success sends ``user_logged_in`` (last_login, axes' failure reset).
     """
     user = authenticate(request=request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
@@ -49,6 +49,9 @@ def user_authenticate(*, request, username: str, password: str) -> User:
         raise ApplicationError(
             _("用户名或密码不正确"), errors={"non_field_errors": [_("用户名或密码不正确，或账户已停用。")]}
         )
+    # A token sign-in is a sign-in: the signal updates last_login and lets django-axes log the access
+    # and reset the failure count, as a session login would.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     return user
 
 

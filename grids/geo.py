@@ -1,4 +1,5 @@
-"""Point → grid cell lookup through an in-memory spatial index of the active grid cells.
+"""Geometry for the territory: the boundary checks every writer shares, and point → grid cell lookup
+through an in-memory spatial index of the active grid cells.
 
 Invariants:
 - The index holds every active ``GridCell`` whose boundary parses as a polygonal geometry, with the codes of
@@ -20,7 +21,10 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.core.cache import cache
-from shapely.geometry import shape
+from django.utils.translation import gettext as _
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.validation import explain_validity
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,43 @@ GENERATION_CACHE_KEY = "grids:territory:generation"
 DEFAULT_CHECK_SECONDS = 5.0
 # Without a reachable cache no process can hear of changes; rebuild at least this often instead.
 FALLBACK_MAX_AGE_SECONDS = 300.0
+POLYGON_TYPES = ("Polygon", "MultiPolygon")
+
+
+def _as_lists(value):
+    if isinstance(value, dict):
+        return {key: _as_lists(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_lists(item) for item in value]
+    return value
+
+
+def boundary_geometry(boundary) -> tuple[BaseGeometry | None, list[str]]:
+    """Parse and check a GeoJSON boundary: (geometry, []) when usable, else (None, [reasons])."""
+    if not isinstance(boundary, dict):
+        return None, [_("边界应为 GeoJSON 几何对象")]
+    kind = boundary.get("type")
+    if kind not in POLYGON_TYPES:
+        return None, [_("边界必须是 Polygon 或 MultiPolygon，而不是 %(kind)s") % {"kind": kind}]
+    try:
+        geometry = shape(boundary)
+    except Exception as exc:  # shapely raises several types (KeyError, ValueError, GeometryTypeError...)
+        return None, [_("无法解析的 GeoJSON 几何：%(reason)s") % {"reason": exc}]
+    if geometry.is_empty:
+        return None, [_("边界为空")]
+    coordinates = shapely.get_coordinates(geometry)
+    if not np.isfinite(coordinates).all():
+        return None, [_("坐标含有非数值")]
+    if (abs(coordinates[:, 0]) > 180).any() or (abs(coordinates[:, 1]) > 90).any():
+        return None, [_("坐标超出范围：经度应在 -180～180，纬度应在 -90～90（GeoJSON 顺序为经度、纬度）")]
+    if not geometry.is_valid:
+        return None, [_("边界几何无效：%(reason)s") % {"reason": explain_validity(geometry)}]
+    return geometry, []
+
+
+def boundary_geojson(geometry: BaseGeometry) -> dict:
+    """The canonical stored form of a boundary: plain GeoJSON with lists and full float precision."""
+    return _as_lists(mapping(geometry))
 
 
 @dataclass(frozen=True)

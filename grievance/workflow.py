@@ -107,10 +107,20 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=("no_pending_extension", "extension_within_cap", "not_overdue_for_extension"),
     ),
     Transition(
-        "approve_extension", (S.IN_PROGRESS,), None, (R.DISPATCHER,), "同意延期", guards=("has_pending_extension",)
+        "approve_extension",
+        (S.IN_PROGRESS,),
+        None,
+        (R.DISPATCHER,),
+        "同意延期",
+        guards=("has_pending_extension",),
     ),
     Transition(
-        "reject_extension", (S.IN_PROGRESS,), None, (R.DISPATCHER,), "驳回延期", guards=("has_pending_extension",)
+        "reject_extension",
+        (S.IN_PROGRESS,),
+        None,
+        (R.DISPATCHER,),
+        "驳回延期",
+        guards=("has_pending_extension",),
     ),
     Transition("co_reply", (S.DISPATCHED, S.IN_PROGRESS), None, (R.CO,), "协办回复", required=("reply",)),
     Transition("submit_result", (S.IN_PROGRESS,), S.HANDLED, (R.LEAD,), "提交办理结果", required=("result",)),
@@ -132,7 +142,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         required=("resolved", "satisfaction"),
         branch_on="_visit_ok",
     ),
-    Transition("reopen", (S.REVIEWING, S.CLOSED), S.IN_PROGRESS, (R.DISPATCHER,), "重办", required=("reason",)),
+    Transition(
+        "reopen", (S.REVIEWING, S.CLOSED), S.IN_PROGRESS, (R.DISPATCHER,), "重办", required=("reason",)
+    ),
     Transition("close", (S.HANDLED, S.REVIEWING), S.CLOSED, (R.DISPATCHER,), "结案"),
     Transition(
         "answer",
@@ -217,14 +229,29 @@ def allowed_actions(status: str, roles: set[str] | frozenset[str]) -> list[str]:
     return [a for a in ACTIONS if (t := transition_for(a, status)) and roles.intersection(t.roles)]
 
 
+def transition_targets(t: Transition) -> list[str]:
+    """Every status ``t`` can lead to (none when it keeps the current status)."""
+    if t.target is None:
+        return []
+    if isinstance(t.target, dict):
+        return sorted(set(t.target.values()))
+    return [t.target]
+
+
 def state_diagram_mermaid() -> str:
-    """The state diagram generated from the table (docs/lifecycle.md embeds it)."""
-    lines = ["stateDiagram-v2"]
+    """The state diagram generated from the table, with Chinese labels (docs/lifecycle.md embeds it).
+
+    Actions that keep the status (extensions, co-handler replies, warnings...) are not edges; the
+    action table of docs/lifecycle.md lists them."""
+    edges = {}
     for t in TRANSITIONS:
-        targets = (
-            [t.target] if isinstance(t.target, str) else sorted(set(t.target.values())) if t.target else []
-        )
         for source in t.sources:
-            for target in targets:
-                lines.append(f"    {source} --> {target}: {t.action}")
-    return "\n".join(dict.fromkeys(lines))
+            for target in transition_targets(t):
+                edges.setdefault((source, target), []).append(f"{t.action} {t.label}")
+    used = {status for edge in edges for status in edge}
+    lines = ["stateDiagram-v2"]
+    lines += [f'    state "{status.label}" as {status.value}' for status in S if status.value in used]
+    lines.append(f"    [*] --> {S.SUBMITTED.value}")
+    for (source, target), labels in edges.items():
+        lines.append(f"    {source} --> {target}: {' / '.join(dict.fromkeys(labels))}")
+    return "\n".join(lines)

@@ -23,3 +23,13 @@ def require_postgres(db):
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES is set but the database is not PostgreSQL")
         pytest.skip("needs PostgreSQL: run through `make test`")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_grid_index():
+    """The point index lives per process: a rolled-back test must not leave its cells to the next one."""
+    from grids.geo import grid_index_invalidate
+
+    grid_index_invalidate()
+    yield
+    grid_index_invalidate()

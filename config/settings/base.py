@@ -200,6 +200,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "common.worker_heartbeat",
         "schedule": env.float("HEARTBEAT_SECONDS", default=60.0),
     },
+    # Outbox rule: the database holds the truth; these sweeps find what a lost task did not do.
+    # ``expires`` drops a sweep that waited longer than its period (the next one does the same work).
+    "complaint-check-deadlines": {
+        "task": "grievance.complaint_check_deadlines",
+        "schedule": env.float("DEADLINE_SWEEP_SECONDS", default=60.0),
+        "options": {"expires": 55},
+    },
+    "complaint-sweep-stuck": {
+        "task": "grievance.complaint_sweep_stuck",
+        "schedule": env.float("STUCK_SWEEP_SECONDS", default=60.0),
+        "options": {"expires": 55},
+    },
 }
 # Workers reuse database connections instead of reconnecting around every task.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
@@ -215,6 +227,9 @@ CACHES = {
     )
 }
 
+# Seconds a process trusts its in-memory grid index before checking whether cells changed.
+GRID_INDEX_CHECK_SECONDS = env.float("GRID_INDEX_CHECK_SECONDS", default=5.0)
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@grievance.local")
 
@@ -224,6 +239,20 @@ GRIEVANCE = {
     "WARNING_SHARE": env.float("WARNING_SHARE", default=0.75),
     # Seconds a process keeps the working-day calendar before re-reading it.
     "CALENDAR_CACHE_SECONDS": env.int("CALENDAR_CACHE_SECONDS", default=60),
+    # Supervision ladder (DOMAIN.md §2): rung → working days after the handling deadline.
+    # 2 催办 at the deadline, 3 催办通知书 the next working day, 4 书面督办, 5 通报/提级办理.
+    "LADDER": {2: 0, 3: 1, 4: 3, 5: 5},
+    # A per-complaint eta task is queued only for checks due within this horizon: Redis redelivers
+    # unacknowledged eta messages after the visibility timeout; later checks are the beat sweep's.
+    "DEADLINE_ETA_HORIZON_SECONDS": env.int("DEADLINE_ETA_HORIZON_SECONDS", default=3600),
+    # Complaints still ``submitted`` (and notifications still pending) this long are re-queued.
+    "STUCK_AFTER_SECONDS": env.int("STUCK_AFTER_SECONDS", default=120),
+    "SMS_BACKEND": env("SMS_BACKEND", default="grievance.notification_backends.LoggingSmsBackend"),
+    # Notification kinds that staff with an e-mail address also receive by e-mail (written notices).
+    "EMAIL_NOTIFICATION_KINDS": env.list(
+        "EMAIL_NOTIFICATION_KINDS", default=["supervise_3", "supervise_4", "supervise_5"]
+    ),
+    "NOTIFICATION_MAX_ATTEMPTS": env.int("NOTIFICATION_MAX_ATTEMPTS", default=8),
 }
 
 LOGGING = {

@@ -28,6 +28,9 @@ class GridLocateApi(APIView):
         street = serializers.CharField(allow_null=True)
         district = serializers.CharField(allow_null=True)
 
+        class Meta:
+            ref_name = "GridLocation"  # a unique schema component name (every API has an OutputSerializer)
+
     @extend_schema(parameters=[InputSerializer], responses=OutputSerializer)
     def get(self, request):
         params = self.InputSerializer(data=request.query_params)

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
@@ -9,14 +9,19 @@ from grids.selectors.units import unit_list
 
 
 class UnitListApi(APIView):
-    """``GET /api/v1/units/?kind=&q=`` → paginated ``{"code","name","kind","parent"}`` (parent = code)."""
+    """``GET /api/v1/units/?kind=&q=`` → paginated ``{"code","name","kind","parent"}`` (parent = code).
+
+    Reference data: every signed-in user may read it. ``q`` matches name or code.
+    """
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema_serializer(component_name="UnitListFilter")
     class FilterSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=UnitKind.choices, required=False)
         q = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
+    @extend_schema_serializer(component_name="Unit")
     class OutputSerializer(serializers.ModelSerializer):
         parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -24,7 +29,20 @@ class UnitListApi(APIView):
             model = Unit
             fields = ["code", "name", "kind", "parent"]
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: OutputSerializer(many=True)})
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={
+            200: inline_serializer(
+                "PaginatedUnitList",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": OutputSerializer(many=True),
+                },
+            )
+        },
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -159,8 +159,7 @@ def _merge_slivers(pieces: list[list], threshold: float) -> list[list]:
         if best is None or length <= 0:
             kept.append([_key, piece])
             continue
-        merged = unary_union([pieces[best][1], piece])
-        pieces[best][1] = merged if merged.geom_type == "Polygon" else merged.buffer(0)
+        pieces[best][1] = unary_union([pieces[best][1], piece])
 
 
 def community_cells(
@@ -207,6 +206,37 @@ def _exclusive_cell(cells: list[tuple[str, BaseGeometry]], centre: Point, size: 
     return min(full)[1] if full else None
 
 
+def _grid_features(
+    layout: dict[str, list[BaseGeometry]], by_street: dict[str, list[dict]], *, origin: tuple[float, float]
+) -> tuple[list[dict], dict[str, tuple[int, int]]]:
+    """GeoJSON features of every cell, and (households, population) totals per division code."""
+    features, totals = [], {}
+    for street_code, polygons in layout.items():
+        street_cells = []
+        for row, polygon in zip(by_street[street_code], polygons, strict=True):
+            for seq, geometry in enumerate(
+                community_cells(polygon, origin=origin, size=LATTICE_DEGREES), start=1
+            ):
+                street_cells.append((f"{row['code']}{seq:03d}", geometry, row))
+        site_code = _exclusive_cell(
+            [(code, geometry) for code, geometry, _row in street_cells],
+            unary_union(polygons).centroid,
+            LATTICE_DEGREES,
+        )
+        for code, geometry, row in street_cells:
+            site = BONDED_ZONE_SITE if street_code == BONDED_STREET_CODE else ""
+            if code == site_code and street_code in EXCLUSIVE_SITES:
+                site = EXCLUSIVE_SITES[street_code]
+            name = f"{row['name']}第{code[-3:]}网格"
+            feature = _cell_feature(code=code, name=name, community=row["code"], geometry=geometry, site=site)
+            features.append(feature)
+            properties = feature["properties"]
+            for key in (row["code"], street_code, DISTRICT_CODE):
+                households, population = totals.get(key, (0, 0))
+                totals[key] = (households + properties["households"], population + properties["population"])
+    return features, totals
+
+
 def demo_territory_load(*, data_dir) -> dict:
     """Upsert the district, its streets, communities (with generated boundaries) and grid cells.
 
@@ -218,6 +248,7 @@ def demo_territory_load(*, data_dir) -> dict:
         collection = json.load(handle)
     boundary = unary_union([shape(feature["geometry"]) for feature in collection["features"]])
     district_row = next(row for row in rows if row["level"] == DivisionLevel.DISTRICT)
+    district_row["code"] = DISTRICT_CODE
     streets = [row for row in rows if row["level"] == DivisionLevel.STREET]
     communities = [row for row in rows if row["level"] == DivisionLevel.COMMUNITY]
     for row in communities:
@@ -232,30 +263,7 @@ def demo_territory_load(*, data_dir) -> dict:
     )
     layout[BONDED_STREET_CODE] = [bonded]
     minx, _miny, _maxx, maxy = boundary.bounds
-    features, geometries, totals = [], {}, {}
-    for street_code, polygons in layout.items():
-        street_centre = unary_union(polygons).centroid
-        street_cells = []
-        for row, polygon in zip(by_street[street_code], polygons, strict=True):
-            geometries[row["code"]] = polygon
-            for seq, geometry in enumerate(
-                community_cells(polygon, origin=(minx, maxy), size=LATTICE_DEGREES), start=1
-            ):
-                street_cells.append((f"{row['code']}{seq:03d}", geometry, row))
-        site_code = _exclusive_cell(
-            [(code, geometry) for code, geometry, _row in street_cells], street_centre, LATTICE_DEGREES
-        )
-        for code, geometry, row in street_cells:
-            site = BONDED_ZONE_SITE if street_code == BONDED_STREET_CODE else ""
-            if code == site_code and street_code in EXCLUSIVE_SITES:
-                site = EXCLUSIVE_SITES[street_code]
-            name = f"{row['name']}第{code[-3:]}网格"
-            feature = _cell_feature(code=code, name=name, community=row["code"], geometry=geometry, site=site)
-            features.append(feature)
-            for key in (row["code"], street_code, DISTRICT_CODE):
-                households, population = totals.get(key, (0, 0))
-                properties = feature["properties"]
-                totals[key] = (households + properties["households"], population + properties["population"])
+    features, totals = _grid_features(layout, by_street, origin=(minx, maxy))
 
     def upsert(row: dict, *, level: str, parent, geometry: BaseGeometry):
         households, population = totals.get(row["code"], (0, 0))
@@ -270,13 +278,18 @@ def demo_territory_load(*, data_dir) -> dict:
             boundary=mapping(geometry),
         )
 
-    district_row["code"] = DISTRICT_CODE
     district = upsert(district_row, level=DivisionLevel.DISTRICT, parent=None, geometry=boundary)
     for street_row in streets:
-        street_geometry = unary_union([geometries[row["code"]] for row in by_street[street_row["code"]]])
-        street = upsert(street_row, level=DivisionLevel.STREET, parent=district, geometry=street_geometry)
-        for row in by_street[street_row["code"]]:
-            upsert(row, level=DivisionLevel.COMMUNITY, parent=street, geometry=geometries[row["code"]])
+        members = by_street[street_row["code"]]
+        polygons = dict(zip((row["code"] for row in members), layout[street_row["code"]], strict=True))
+        street = upsert(
+            street_row,
+            level=DivisionLevel.STREET,
+            parent=district,
+            geometry=unary_union(list(polygons.values())),
+        )
+        for row in members:
+            upsert(row, level=DivisionLevel.COMMUNITY, parent=street, geometry=polygons[row["code"]])
     report = grid_cells_import_geojson(data={"type": "FeatureCollection", "features": features})
     if not report.ok:
         raise ApplicationError(

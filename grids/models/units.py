@@ -30,7 +30,12 @@ class Unit(TimeStampedModel):
     name = models.CharField(_("单位名称"), max_length=128)
     kind = models.CharField(_("类型"), max_length=16, choices=UnitKind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     division = models.ForeignKey(
         "grids.Division",
@@ -65,8 +70,12 @@ class UnitMembership(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("单位内角色"), max_length=16, choices=UnitRole.choices, default=UnitRole.HANDLER)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("单位内角色"), max_length=16, choices=UnitRole.choices, default=UnitRole.HANDLER
+    )
 
     class Meta:
         verbose_name = _("单位成员")

@@ -8,22 +8,17 @@ Invariants kept here (and only here):
 - A GeoJSON import validates every feature before writing and writes nothing when any feature is bad.
 """
 
-import math
 from dataclasses import dataclass, field
 
-import shapely
 from django.db import transaction
 from django.utils.translation import gettext as _
-from shapely.geometry import mapping, shape
-from shapely.geometry.base import BaseGeometry
-from shapely.validation import explain_validity
+from shapely.geometry import shape
 
 from common.exceptions import ApplicationError
 from common.validators import is_valid_division_code, is_valid_grid_code
-from grids.geo import grid_index_invalidate
+from grids.geo import boundary_geojson, boundary_geometry, grid_index_invalidate
 from grids.models import Division, DivisionLevel, GridCell, GridKind
 
-POLYGON_TYPES = ("Polygon", "MultiPolygon")
 CODE_STATUSES = ("verified", "inferred_unverified", "generated")
 PARENT_LEVEL = {DivisionLevel.STREET: DivisionLevel.DISTRICT, DivisionLevel.COMMUNITY: DivisionLevel.STREET}
 # How many leading digits a division code shares with its parent's (6 county + 3 township + 3 village).
@@ -37,40 +32,6 @@ def _grid_index_changed() -> None:
     # rebuilt in between (from the old committed rows) rebuilds once more.
     grid_index_invalidate()
     transaction.on_commit(grid_index_invalidate)
-
-
-def _as_lists(value):
-    if isinstance(value, (list, tuple)):
-        return [_as_lists(item) for item in value]
-    return value
-
-
-def boundary_geometry(boundary) -> tuple[BaseGeometry | None, list[str]]:
-    """Parse and check a GeoJSON boundary: (geometry, []) when usable, else (None, [reasons])."""
-    if not isinstance(boundary, dict):
-        return None, [_("边界应为 GeoJSON 几何对象")]
-    kind = boundary.get("type")
-    if kind not in POLYGON_TYPES:
-        return None, [_("边界必须是 Polygon 或 MultiPolygon，而不是 %(kind)s") % {"kind": kind}]
-    try:
-        geometry = shape(boundary)
-    except Exception as exc:  # shapely raises several types (KeyError, ValueError, GeometryTypeError...)
-        return None, [_("无法解析的 GeoJSON 几何：%(reason)s") % {"reason": exc}]
-    if geometry.is_empty:
-        return None, [_("边界为空")]
-    coordinates = shapely.get_coordinates(geometry)
-    if not all(math.isfinite(value) for value in coordinates.flat):
-        return None, [_("坐标含有非数值")]
-    if (abs(coordinates[:, 0]) > 180).any() or (abs(coordinates[:, 1]) > 90).any():
-        return None, [_("坐标超出范围：经度应在 -180～180，纬度应在 -90～90（GeoJSON 顺序为经度、纬度）")]
-    if not geometry.is_valid:
-        return None, [_("边界几何无效：%(reason)s") % {"reason": explain_validity(geometry)}]
-    return geometry, []
-
-
-def boundary_geojson(geometry: BaseGeometry) -> dict:
-    """The canonical stored form of a boundary: plain GeoJSON with lists and full float precision."""
-    return _as_lists(dict(mapping(geometry)))
 
 
 def _count(value) -> int | None:

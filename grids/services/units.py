@@ -10,7 +10,7 @@ Invariants kept here (and only here):
 import re
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -106,6 +106,16 @@ def unit_upsert(
     return unit, False
 
 
+def unit_group(unit: Unit) -> Group:
+    """The Django group ``unit:<code>`` whose members are the unit's members.
+
+    Object permissions on work items (e.g. complaints) are granted to this group, so they follow
+    membership: joining a unit gives access to its work, leaving takes it away.
+    """
+    group, _created = Group.objects.get_or_create(name=f"unit:{unit.code}")
+    return group
+
+
 def _leader_permission() -> tuple[Permission, ContentType]:
     content_type = ContentType.objects.get_for_model(Unit)
     _app_label, codename = LEADER_PERMISSION.split(".")
@@ -134,6 +144,7 @@ def unit_membership_add(*, user: User, unit: Unit, role: str = UnitRole.HANDLER)
         assign_perm(LEADER_PERMISSION, user, unit)
     else:
         remove_perm(LEADER_PERMISSION, user, unit)
+    user.groups.add(unit_group(unit))
     return membership
 
 
@@ -142,6 +153,7 @@ def unit_membership_remove(*, user: User, unit: Unit) -> bool:
     """End ``user``'s membership of ``unit`` and revoke the leader permission; False if not a member."""
     deleted, _details = UnitMembership.objects.filter(user=user, unit=unit).delete()
     remove_perm(LEADER_PERMISSION, user, unit)
+    user.groups.remove(unit_group(unit))
     return deleted > 0
 
 
@@ -197,4 +209,24 @@ def unit_memberships_ensure(*, memberships: Iterable[tuple[User, Unit, str]]) ->
     )
     for user, unit in demoted:
         remove_perm(LEADER_PERMISSION, user, unit)
+    _groups_ensure(wanted.values())
     return {"created": len(to_create), "updated": len(to_update)}
+
+
+def _groups_ensure(memberships) -> None:
+    """Put every member into its unit's group, with one insert per batch."""
+    units = {unit.pk: unit for _user, unit, _role in memberships}
+    existing = {g.name: g for g in Group.objects.filter(name__in=[f"unit:{u.code}" for u in units.values()])}
+    Group.objects.bulk_create(
+        [Group(name=f"unit:{u.code}") for u in units.values() if f"unit:{u.code}" not in existing],
+        ignore_conflicts=True,
+    )
+    groups = {g.name: g for g in Group.objects.filter(name__in=[f"unit:{u.code}" for u in units.values()])}
+    through = User.groups.through
+    through.objects.bulk_create(
+        [
+            through(user_id=user.pk, group_id=groups[f"unit:{unit.code}"].pk)
+            for user, unit, _role in memberships
+        ],
+        ignore_conflicts=True,
+    )

@@ -1,3 +1,4 @@
+from .attachments import Attachment, ComplaintSupport
 from .complaints import (
     OPEN_STATUSES,
     TERMINAL_STATUSES,
@@ -12,20 +13,26 @@ from .complaints import (
     Urgency,
 )
 from .matters import ComplaintKind, HandlerRule, Matter, MatterRule, TimeUnit, UrgencyGrade
+from .notifications import Notification, NotificationChannel, NotificationStatus
 
 __all__ = [
     "OPEN_STATUSES",
     "TERMINAL_STATUSES",
     "Assignment",
     "AssignmentRole",
+    "Attachment",
     "Channel",
     "Complaint",
     "ComplaintEvent",
     "ComplaintKind",
+    "ComplaintSupport",
     "Disposition",
     "HandlerRule",
     "Matter",
     "MatterRule",
+    "Notification",
+    "NotificationChannel",
+    "NotificationStatus",
     "Satisfaction",
     "Status",
     "TimeUnit",

@@ -23,7 +23,7 @@ def complaint_actor_roles(*, complaint: Complaint, user) -> frozenset[str]:
     roles = set()
     if user.role in CENTRE_ROLES:
         roles.add(CENTRE_ROLES[user.role])
-    if user.role in (Role.SUPERVISOR, Role.ADMIN):
+    if user.role in (Role.SUPERVISOR, Role.ADMIN) or user.is_superuser:
         roles.add(ActorRole.SUPERVISOR)
     perms = ObjectPermissionChecker(user).get_perms(complaint)
     if "handle_complaint" in perms:

@@ -25,6 +25,8 @@ DEFAULT_HANDLE_OTHER = (15, "working_day")
 # Rungs after the handling deadline (DOMAIN.md §2 ladder), as working days after the deadline:
 # 2 催办 at the deadline, 3 催办通知书 the day after, 4 书面督办, 5 通报/提级办理.
 LADDER_DEFAULT = {2: 0, 3: 1, 4: 3, 5: 5}
+# Event of the sign-off reminder: recorded by grievance.services.supervision, no status change.
+SIGN_OVERDUE_ACTION = "sign_overdue"
 SUPERVISION_LABELS = {
     0: "正常",
     1: "临期预警（黄灯）",
@@ -44,7 +46,9 @@ def warning_share() -> float:
 
 
 def limits_for(complaint: Complaint) -> tuple[tuple, tuple]:
-    """(sign limit, handle limit) as (amount, unit): urgent overrides kind limits, which override the default."""
+    """(sign limit, handle limit) as (amount, unit).
+
+    Urgent overrides kind limits, which override the default."""
     rule = complaint.matter_rule
     urgent = complaint.urgency == Urgency.URGENT or (rule is not None and rule.urgency_grade != "normal")
     if rule is None:
@@ -104,12 +108,26 @@ def rung_due_at(*, complaint: Complaint, level: int) -> datetime | None:
     ).at
 
 
+def complaint_sign_reminded(*, complaint: Complaint) -> bool:
+    """Whether the sign-off reminder (催签) of the running clock has been recorded: an event
+    ``SIGN_OVERDUE_ACTION`` since the clock (re)started. Once it has, the passed sign deadline is no
+    longer a reason to look at the complaint (otherwise the sweep would select it every minute)."""
+    started = complaint.clock_started_at or complaint.dispatched_at
+    if complaint.pk is None or started is None:
+        return False
+    return complaint.events.filter(action=SIGN_OVERDUE_ACTION, at__gte=started).exists()
+
+
 def complaint_next_check_at(*, complaint: Complaint) -> datetime | None:
     """The next moment the deadline sweep must look at this complaint, or None when no clock runs."""
     if complaint.status not in (Status.DISPATCHED, Status.IN_PROGRESS) or complaint.handle_deadline is None:
         return None
     candidates = []
-    if complaint.signed_at is None and complaint.sign_deadline:
+    if (
+        complaint.signed_at is None
+        and complaint.sign_deadline
+        and not complaint_sign_reminded(complaint=complaint)
+    ):
         candidates.append(complaint.sign_deadline)
     for level in range(complaint.supervision_level + 1, 6):
         due = rung_due_at(complaint=complaint, level=level)

@@ -1,14 +1,15 @@
 """Object permissions follow the work (ARCHITECTURE.md §8), through django-guardian.
 
 Each unit has a Django group ``unit:<code>`` whose members are the unit's members (kept in step by
-``grids.services.units``). Dispatch grants the lead unit's group ``handle_complaint`` and co-handlers'
-groups ``cohandle_complaint`` on that complaint; re-dispatch, return and escalation revoke them.
+``grids.services.units``, which owns ``unit_group``). Dispatch grants the lead unit's group
+``handle_complaint`` and co-handlers' groups ``cohandle_complaint`` on that complaint; re-dispatch,
+return and escalation revoke them.
 """
 
-from django.contrib.auth.models import Group
 from guardian.shortcuts import assign_perm, remove_perm
 
 from grids.models import Unit
+from grids.services.units import unit_group
 from grievance.models.complaints import AssignmentRole, Complaint
 
 PERM_FOR_ROLE = {
@@ -16,11 +17,6 @@ PERM_FOR_ROLE = {
     AssignmentRole.CO: "grievance.cohandle_complaint",
     AssignmentRole.COPY: "grievance.view_complaint",
 }
-
-
-def unit_group(unit: Unit) -> Group:
-    group, _created = Group.objects.get_or_create(name=f"unit:{unit.code}")
-    return group
 
 
 def complaint_grant_unit(*, complaint: Complaint, unit: Unit, role: str) -> None:

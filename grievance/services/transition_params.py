@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from common.exceptions import ApplicationError
 from grids.models import Unit, UnitKind
+from grievance.models.attachments import Attachment
 from grievance.models.complaints import Complaint, Disposition, Satisfaction
 from grievance.workflow import DISPOSITION_TARGETS
 
@@ -33,9 +34,29 @@ def _bool(value, field: str) -> bool:
     _error(field, _("应为 true 或 false"))
 
 
+def _photos_attached(complaint: Complaint, value) -> bool:
+    """Whether ``value`` names image attachment(s) of this complaint (uploaded before the action)."""
+    if value in (None, "", []):
+        return False
+    raw = value if isinstance(value, (list, tuple)) else str(value).replace("，", ",").split(",")
+    try:
+        ids = {int(x) for x in raw if str(x).strip()}
+    except (TypeError, ValueError):
+        _error("photos", _("应为附件编号列表"))
+    images = Attachment.objects.filter(complaint=complaint, content_type__startswith="image/")
+    found = images.filter(pk__in=ids).count()
+    if not ids or found != len(ids):
+        _error("photos", _("附件不存在、不属于该诉求或不是图片"))
+    return True
+
+
 def prepare(action: str, complaint: Complaint, params: dict) -> dict:
-    """Return a copy of ``params`` with derived ``_``-prefixed values the guards and effects use."""
-    p = dict(params)
+    """Return a copy of ``params`` with derived ``_``-prefixed values the guards and effects use.
+
+    ``_``-prefixed keys are internal (derived here or set by the transition service): any the caller
+    sent are dropped first, so API input can never forge them (e.g. ``_has_photo``, ``_into``).
+    """
+    p = {key: value for key, value in params.items() if not str(key).startswith("_")}
     if action == "dispatch":
         p["_unit"] = _unit(p.get("unit"), "unit")
         co = p.get("co_units") or []
@@ -74,4 +95,13 @@ def prepare(action: str, complaint: Complaint, params: dict) -> dict:
             p["_escalate_to"], p["_parent"] = "unit", parent
         else:
             p["_escalate_to"], p["_parent"] = "centre", None
+    elif action == "resolve_on_spot":
+        p["_has_photo"] = _photos_attached(complaint, p.get("photos", p.get("photo")))
+    elif action == "supervise" and p.get("level") not in (None, ""):
+        try:
+            p["level"] = int(p["level"])
+        except (TypeError, ValueError):
+            _error("level", _("督办级别应为1到5的整数"))
+        if not 1 <= p["level"] <= 5:
+            _error("level", _("督办级别应为1到5的整数"))
     return p

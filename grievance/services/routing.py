@@ -1,0 +1,305 @@
+"""Routing (分拨): which matter a text is about, and which unit handles a complaint.
+
+- ``routing_suggest`` scores every active leaf matter against a title and description with a first,
+  simple text matcher (matter names of all three levels and the leaf's keywords: substring hits and
+  character-bigram overlap). A later issue replaces the scorer with a learned model; the shape stays.
+- ``complaint_route`` turns a ``submitted`` complaint into ``dispatched`` (confident: matter known, rule
+  in force, handling unit found) or ``pending_dispatch`` (unsure: a person in the command centre
+  decides). It is idempotent: it locks the row and does nothing unless the complaint is still
+  ``submitted``, so a duplicated or replayed task changes nothing.
+
+Crisis signals found at intake (see ``grievance.services.intake``) always send the complaint to the
+centre's queue: the psychological referral is a person's decision (``psych_refer`` is a staff action).
+"""
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.exceptions import ApplicationError
+from grids.geo import grid_for_point
+from grids.models import Division, Unit
+from grids.selectors.units import unit_for_division
+from grievance.models import Channel, Complaint, ComplaintEvent, HandlerRule, Matter, MatterRule, Status
+from grievance.selectors.matters import matter_rule_in_force
+from grievance.services.transitions import complaint_transition
+
+# Leaf names that say nothing about the topic: they never match on their own name.
+GENERIC_NAMES = frozenset({"其他", "其它", "综合", "其他事项", "其他问题"})
+_NON_TEXT_RE = re.compile(r"[^0-9a-zA-Z\u3400-\u9fff]+")
+_KEYWORD_SPLIT_RE = re.compile(r"[,，、;；\s]+")
+INDEX_CHECK_SECONDS = 10.0
+MIN_SUGGESTIONS = 3
+
+
+def text_normalize(text: str) -> str:
+    """Letters, digits and CJK characters only, lower-cased: punctuation and spaces never form bigrams."""
+    return _NON_TEXT_RE.sub("", (text or "").lower())
+
+
+def text_bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of the normalized text (a single character counts as its own unigram)."""
+    clean = text_normalize(text)
+    if len(clean) == 1:
+        return frozenset({clean})
+    return frozenset(clean[i : i + 2] for i in range(len(clean) - 1))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def routing_confidence_threshold() -> float:
+    return float(settings.GRIEVANCE.get("ROUTING_CONFIDENCE", 0.5))
+
+
+def routing_confidence_margin() -> float:
+    return float(settings.GRIEVANCE.get("ROUTING_MARGIN", 0.05))
+
+
+# --- the matter index (per process) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    pk: int
+    code: str
+    path: tuple[str, str, str]
+    name: str
+    name_bigrams: frozenset[str]
+    middle_bigrams: frozenset[str]
+    top_bigrams: frozenset[str]
+    keywords: tuple[str, ...]
+
+
+@dataclass
+class _Index:
+    signature: tuple = ()
+    leaves: list[_Leaf] = field(default_factory=list)
+    checked_at: float = 0.0
+
+
+_index = _Index()
+_index_lock = threading.Lock()
+
+
+def _index_signature() -> tuple:
+    stats = Matter.objects.aggregate(count=Count("id"), changed=Max("updated_at"))
+    return (stats["count"], stats["changed"])
+
+
+def _index_build() -> list[_Leaf]:
+    leaves = []
+    matters = Matter.objects.filter(level=3, is_active=True).select_related("parent__parent").order_by("code")
+    for leaf in matters:
+        middle = leaf.parent
+        top = middle.parent if middle is not None else None
+        if middle is None or top is None or not middle.is_active or not top.is_active:
+            continue
+        keywords = tuple(
+            dict.fromkeys(
+                k for k in (text_normalize(w) for w in _KEYWORD_SPLIT_RE.split(leaf.keywords)) if len(k) >= 2
+            )
+        )
+        generic = leaf.name in GENERIC_NAMES
+        leaves.append(
+            _Leaf(
+                pk=leaf.pk,
+                code=leaf.code,
+                path=(top.name, middle.name, leaf.name),
+                name=text_normalize(leaf.name),
+                name_bigrams=frozenset() if generic else text_bigrams(leaf.name),
+                middle_bigrams=frozenset() if middle.name in GENERIC_NAMES else text_bigrams(middle.name),
+                top_bigrams=text_bigrams(top.name),
+                keywords=keywords,
+            )
+        )
+    return leaves
+
+
+def _leaves() -> list[_Leaf]:
+    """The cached leaf index; rebuilt when the matter table changed (checked every few seconds)."""
+    now = time.monotonic()
+    if _index.leaves and now - _index.checked_at < INDEX_CHECK_SECONDS:
+        return _index.leaves
+    with _index_lock:
+        signature = _index_signature()
+        if signature != _index.signature or not _index.leaves:
+            _index.leaves = _index_build()
+            _index.signature = signature
+        _index.checked_at = time.monotonic()
+        return _index.leaves
+
+
+def routing_index_clear() -> None:
+    """Forget the cached index (tests; an import that must be visible at once)."""
+    with _index_lock:
+        _index.leaves, _index.signature, _index.checked_at = [], (), 0.0
+
+
+# --- scoring ---------------------------------------------------------------------------------------
+
+
+def _coverage(part: frozenset[str], whole: frozenset[str]) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def _score(leaf: _Leaf, text: str, bigrams: frozenset[str], chars: frozenset[str]) -> float:
+    """In [0, 1]: the leaf name (exact or by bigrams), keyword hits, then the middle and top names.
+
+    A whole leaf name in the text gives 0.5, each keyword hit halves the remaining distance of the
+    keyword part (1 hit 0.25, 2 hits 0.375, ...); one keyword plus the leaf name is confident (≥ 0.5 by
+    default). Single shared characters add a tiny tie-breaker so an unmatched text still ranks leaves."""
+    name_part = 1.0 if leaf.name_bigrams and leaf.name in text else _coverage(leaf.name_bigrams, bigrams)
+    hits = sum(1 for keyword in leaf.keywords if keyword in text)
+    keyword_part = 1.0 - 0.5**hits
+    context = 0.6 * _coverage(leaf.middle_bigrams, bigrams) + 0.4 * _coverage(leaf.top_bigrams, bigrams)
+    char_part = len(set(leaf.name) & chars) / max(len(leaf.name), 1)
+    score = 0.5 * name_part + 0.5 * keyword_part + 0.15 * context + 0.02 * char_part
+    return round(min(score, 1.0), 4)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One routing suggestion: the leaf matter, its path [top, middle, leaf], the unit and a score."""
+
+    matter: str
+    path: list[str]
+    unit: str | None
+    score: float
+
+
+def _suggestion_unit(leaf_pk: int, street: Division | None, community: Division | None) -> str | None:
+    rule = matter_rule_in_force(matter=Matter(pk=leaf_pk), at=timezone.localdate())
+    if rule is None:
+        return None
+    unit = _unit_for_rule(rule, street=street, community=community)
+    return unit.code if unit is not None else None
+
+
+def _divisions_for_point(lat, lng) -> tuple[Division | None, Division | None]:
+    if lat is None or lng is None:
+        return None, None
+    hit = grid_for_point(lat, lng)
+    if hit is None:
+        return None, None
+    divisions = {
+        d.code: d for d in Division.objects.filter(code__in=[c for c in (hit.street, hit.community) if c])
+    }
+    return divisions.get(hit.street), divisions.get(hit.community)
+
+
+def routing_suggest(*, title: str, description: str, lat=None, lng=None, limit: int = 5) -> list[Suggestion]:
+    """Leaf matters best first (at least three when the catalogue has them), each with the unit its
+    rule in force today names: FIXED → the handling unit; STREET/COMMUNITY → the unit of the street or
+    community at (lat, lng), or None without a location."""
+    text = text_normalize(f"{title or ''} {description or ''}")
+    bigrams = text_bigrams(text)
+    chars = frozenset(text)
+    scored = sorted(
+        ((_score(leaf, text, bigrams, chars), leaf) for leaf in _leaves()),
+        key=lambda item: (-item[0], item[1].code),
+    )
+    top = scored[: max(int(limit), MIN_SUGGESTIONS)]
+    street, community = _divisions_for_point(lat, lng)
+    return [
+        Suggestion(
+            matter=leaf.code,
+            path=list(leaf.path),
+            unit=_suggestion_unit(leaf.pk, street, community),
+            score=score,
+        )
+        for score, leaf in top
+    ]
+
+
+def suggestion_confident(suggestions: list[Suggestion]) -> Suggestion | None:
+    """The best suggestion when it is clear enough to act on: score at or above the threshold and ahead
+    of the runner-up by the margin (two leaves matching equally is a reason to ask a person)."""
+    if not suggestions:
+        return None
+    best = suggestions[0]
+    if best.score < routing_confidence_threshold():
+        return None
+    if len(suggestions) > 1 and best.score - suggestions[1].score < routing_confidence_margin():
+        return None
+    return best
+
+
+# --- routing a complaint ---------------------------------------------------------------------------
+
+
+def _unit_for_rule(rule: MatterRule, *, street: Division | None, community: Division | None) -> Unit | None:
+    if rule.handler_rule == HandlerRule.FIXED:
+        unit = rule.handling_unit
+        return unit if unit is not None and unit.is_active else None
+    division = street if rule.handler_rule == HandlerRule.STREET else community
+    return unit_for_division(division) if division is not None else None
+
+
+def _grid_report_unit(complaint: Complaint) -> Unit | None:
+    """The community workstation for a grid worker's report: of the complaint's community, else of the
+    reporter's first grid cell (three-level loop: escalation then moves it to the street)."""
+    community = complaint.community
+    if community is None and complaint.created_by_id:
+        cell = complaint.created_by.grid_cells.filter(is_active=True).select_related("community").first()
+        community = cell.community if cell is not None else None
+    return unit_for_division(community) if community is not None else None
+
+
+def _crisis_flagged(complaint: Complaint) -> bool:
+    submit = ComplaintEvent.objects.filter(complaint=complaint, action="submit").only("payload").first()
+    return bool(submit and submit.payload.get("crisis_signals"))
+
+
+def complaint_route_decision(*, complaint: Complaint) -> tuple[str, dict]:
+    """("dispatch", params) when routing is confident, else ("queue", {"note": why}). Reads only."""
+    if _crisis_flagged(complaint):
+        return "queue", {"note": _("需人工研判")}
+    if complaint.channel == Channel.GRID:
+        unit = _grid_report_unit(complaint)
+        if unit is None:
+            return "queue", {"note": _("未找到网格所属社区工作站")}
+        return "dispatch", {"unit": unit.code, "co_units": []}
+    if complaint.matter_id is None:
+        return "queue", {"note": _("未能确定诉求事项")}
+    rule = complaint.matter_rule
+    if rule is None:
+        return "queue", {"note": _("事项没有生效的办理规则")}
+    if rule.handler_rule != HandlerRule.FIXED and complaint.lat is None and complaint.community_id is None:
+        return "queue", {"note": _("属地事项缺少位置")}
+    unit = _unit_for_rule(rule, street=complaint.street, community=complaint.community)
+    if unit is None:
+        return "queue", {"note": _("未能确定承办单位")}
+    co_units = [u.code for u in rule.co_units.filter(is_active=True).order_by("code") if u.pk != unit.pk]
+    return "dispatch", {"unit": unit.code, "co_units": co_units}
+
+
+def complaint_route(*, complaint_id: int) -> None:
+    """Dispatch or queue a ``submitted`` complaint as the system; any other status: do nothing."""
+    with transaction.atomic():
+        complaint = (
+            Complaint.objects.select_for_update(of=("self",))
+            .select_related("matter_rule__handling_unit", "street", "community", "created_by")
+            .filter(pk=complaint_id)
+            .first()
+        )
+        if complaint is None or complaint.status != Status.SUBMITTED:
+            return
+        action, params = complaint_route_decision(complaint=complaint)
+        if action == "dispatch":
+            try:
+                complaint_transition(complaint_id=complaint.pk, action="dispatch", actor=None, params=params)
+                return
+            except ApplicationError as exc:  # a guard refused (e.g. unit inactive): a person decides
+                params = {"note": _("自动派单未成功：%(reason)s") % {"reason": exc.message}}
+        complaint_transition(complaint_id=complaint.pk, action="queue", actor=None, params=params)
