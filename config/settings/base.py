@@ -242,9 +242,10 @@ GRIEVANCE = {
     # Supervision ladder (DOMAIN.md §2): rung → working days after the handling deadline.
     # 2 催办 at the deadline, 3 催办通知书 the next working day, 4 书面督办, 5 通报/提级办理.
     "LADDER": {2: 0, 3: 1, 4: 3, 5: 5},
-    # A per-complaint eta task is queued only for checks due within this horizon: Redis redelivers
-    # unacknowledged eta messages after the visibility timeout; later checks are the beat sweep's.
-    "DEADLINE_ETA_HORIZON_SECONDS": env.int("DEADLINE_ETA_HORIZON_SECONDS", default=3600),
+    # A per-complaint eta task is queued only for checks due within this horizon (kept well under the
+    # broker's visibility timeout, after which Redis redelivers a held eta message); later checks are
+    # the beat sweep's.
+    "DEADLINE_ETA_HORIZON_SECONDS": env.int("DEADLINE_ETA_HORIZON_SECONDS", default=1800),
     # Complaints still ``submitted`` (and notifications still pending) this long are re-queued.
     "STUCK_AFTER_SECONDS": env.int("STUCK_AFTER_SECONDS", default=120),
     "SMS_BACKEND": env("SMS_BACKEND", default="grievance.notification_backends.LoggingSmsBackend"),

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import AnonRateThrottle
@@ -75,9 +77,10 @@ class MatterListApi(APIView):
 
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, max_length=100)
-        level = serializers.IntegerField(required=False, min_value=1, max_value=3)
+        level = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=3)
         top = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
+    @extend_schema(parameters=[FilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

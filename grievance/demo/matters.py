@@ -3,11 +3,13 @@
 Codes: top classes ``01``..``15`` in the order they first appear in the file, middle classes
 ``0101``.., leaves ``0101001``... Rules come from ``matters_catalogue`` (our own table); units are
 resolved by name, a missing unit falls back to the command centre (``PS-ZHZX``), else to territorial
-(street) handling. Idempotent and bulk: a second run adds no rows and no rule versions.
+(street) handling. Idempotent and bulk: a second run adds no rows and no rule versions; keywords of
+existing nodes and rules that staff changed after ``EFFECTIVE_FROM`` are left as they are.
 """
 
 import csv
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from grievance.demo.matters_catalogue import (
     URGENT_HOURS,
     WORKING_HOUR_LIMITS,
 )
-from grievance.models import ComplaintKind, HandlerRule, TimeUnit, UrgencyGrade
+from grievance.models import ComplaintKind, HandlerRule, Matter, MatterRule, TimeUnit, UrgencyGrade
 from grievance.services.matters import (
     MatterNode,
     keywords_normalize,
@@ -120,7 +122,12 @@ def demo_matters_load(*, data_dir) -> dict:
     """Upsert the demo tree and rules; returns ``{"top", "middle", "leaves"}`` counts."""
     rows = _taxonomy(data_dir)
     nodes, leaves = _tree_nodes(rows)
-    tree = matters_tree_sync(nodes=nodes)
+    # Staff edits win over the demo: stored keywords stay, and so do rules changed after the demo date.
+    stored = set(Matter.objects.values_list("code", flat=True))
+    tree = matters_tree_sync(nodes=[replace(n, keywords=None) if n.code in stored else n for n in nodes])
+    edited = set(
+        MatterRule.objects.filter(effective_from__gt=EFFECTIVE_FROM).values_list("matter_id", flat=True)
+    )
     units: dict[str, Unit] = {}
     for unit in Unit.objects.filter(is_active=True).order_by("code"):
         units.setdefault(unit.name, unit)
@@ -132,6 +139,7 @@ def demo_matters_load(*, data_dir) -> dict:
             matter_rule_spec_build(**_rule_fields(top, middle, leaf, units, centre)),
         )
         for code, top, middle, leaf in leaves
+        if tree.by_code[code].pk not in edited
     ]
     matter_rules_bulk_set(items=items)
     levels = [len(node.code) for node in nodes]

@@ -4,11 +4,11 @@ in-app list of a user."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
 from grids.models import Unit, UnitKind, UnitRole
+from grievance.models.attachments import ComplaintSupport
 from grievance.models.complaints import Complaint
 from grievance.models.notifications import Notification, NotificationChannel
 
@@ -79,26 +79,19 @@ def complaint_own_contact(*, complaint: Complaint) -> CitizenContact | None:
 
 
 def _supporter_contacts(complaint: Complaint) -> list[CitizenContact]:
-    """Citizens who added their support (附议), if the intake's support model is installed."""
-    try:
-        model = apps.get_model("grievance", "ComplaintSupport")
-    except LookupError:
-        return []
+    """Citizens who added their support (附议) to the complaint."""
     contacts = []
-    fields = {f.name for f in model._meta.get_fields()}
-    for support in model.objects.filter(complaint=complaint).select_related(
-        *[name for name in ("citizen", "user") if name in fields]
-    ):
-        user = getattr(support, "citizen", None) or getattr(support, "user", None)
-        phone = getattr(support, "contact_phone", "") or getattr(support, "phone", "") or ""
+    for support in ComplaintSupport.objects.filter(complaint=complaint).select_related("supporter"):
+        user = support.supporter if support.supporter_id and support.supporter.is_active else None
+        phone = support.contact_phone or (user.phone if user else "")
         if user is not None or phone:
-            contacts.append(CitizenContact(user=user, phone=phone or (user.phone if user else "")))
+            contacts.append(CitizenContact(user=user, phone=phone))
     return contacts
 
 
 def complaint_citizen_contacts(*, complaint: Complaint, with_merged: bool = True) -> list[CitizenContact]:
     """Everyone to inform of the complaint's outcome: its complainant, its supporters and (``with_merged``)
-    the complainants of the duplicates merged into it. One entry per account or phone."""
+    the complainants of the duplicates merged into it. Each account and each phone appears once."""
     contacts: list[CitizenContact | None] = [
         complaint_own_contact(complaint=complaint),
         *_supporter_contacts(complaint),
@@ -107,15 +100,20 @@ def complaint_citizen_contacts(*, complaint: Complaint, with_merged: bool = True
         for duplicate in Complaint.objects.filter(merged_into=complaint).select_related("citizen"):
             contacts.append(complaint_own_contact(complaint=duplicate))
             contacts.extend(_supporter_contacts(duplicate))
-    seen: set = set()
+    seen_users: set[int] = set()
+    seen_phones: set[str] = set()
     result = []
     for contact in contacts:
-        if contact is None:
+        if contact is None or (contact.user is not None and contact.user.pk in seen_users):
             continue
-        key = ("u", contact.user.pk) if contact.user else ("p", contact.phone)
-        if key not in seen:
-            seen.add(key)
-            result.append(contact)
+        phone = contact.phone if contact.phone not in seen_phones else ""
+        if contact.user is None and not phone:
+            continue  # this phone is already informed
+        if contact.user is not None:
+            seen_users.add(contact.user.pk)
+        if phone:
+            seen_phones.add(phone)
+        result.append(CitizenContact(user=contact.user, phone=phone))
     return result
 
 

@@ -37,6 +37,10 @@ def complaint_get_by_tracking_code(*, code) -> Complaint:
     if complaint is None:
         raise NotFoundError(_("查询码不存在"))
     codes = {e.payload.get("unit") for e in complaint.public_events if isinstance(e.payload.get("unit"), str)}
-    codes |= {e.payload.get("to_unit") for e in complaint.public_events if isinstance(e.payload.get("to_unit"), str)}
-    complaint.unit_names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    codes |= {
+        e.payload.get("to_unit") for e in complaint.public_events if isinstance(e.payload.get("to_unit"), str)
+    }
+    complaint.unit_names = (
+        dict(Unit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    )
     return complaint

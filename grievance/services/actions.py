@@ -1,11 +1,11 @@
 """Workflow actions requested from outside (API, pages): client parameters in, one transition out.
 
 ``complaint_action`` is the only door from an interface to ``complaint_transition``. It drops every
-client-supplied key that starts with "_" (those are derived values the guards trust) and adds the
-derived values an action needs from the database:
+client-supplied key that starts with "_" (derived values the guards trust; ``transition_params.prepare``
+drops them again) and fills in what an action needs from the database when the client left it out:
 
-- ``_has_photo`` for ``resolve_on_spot``: the actor uploaded an image to this complaint (the photo of
-  the spot after handling, DOMAIN.md §3 "当场整治").
+- ``photos`` for ``resolve_on_spot``: the image attachments the actor uploaded to this complaint (the
+  photo of the spot after handling, DOMAIN.md §3 "当场整治"); ``prepare`` turns it into ``_has_photo``.
 """
 
 from datetime import datetime
@@ -17,17 +17,22 @@ from grievance.models import Attachment, Complaint
 from grievance.services.transitions import complaint_transition
 
 
-def _derived_params(*, complaint_id: int, action: str, actor) -> dict:
-    derived = {}
-    if action == "resolve_on_spot":
-        user_id = getattr(actor, "pk", None)
-        derived["_has_photo"] = bool(
-            user_id
-            and Attachment.objects.filter(
-                complaint_id=complaint_id, uploaded_by_id=user_id, content_type__startswith="image/"
-            ).exists()
+def _defaults(*, complaint_id: int, action: str, actor, params: dict) -> dict:
+    defaults = {}
+    user_id = getattr(actor, "pk", None)
+    if (
+        action == "resolve_on_spot"
+        and user_id
+        and params.get("photos") in (None, "", [])
+        and not params.get("photo")
+    ):
+        own_images = Attachment.objects.filter(
+            complaint_id=complaint_id, uploaded_by_id=user_id, content_type__startswith="image/"
         )
-    return derived
+        photos = list(own_images.order_by("id").values_list("id", flat=True))
+        if photos:
+            defaults["photos"] = photos
+    return defaults
 
 
 def complaint_action(
@@ -38,12 +43,11 @@ def complaint_action(
         raise ApplicationError(_("缺少操作名称"), errors={"action": [_("必填")]})
     if params is not None and not isinstance(params, dict):
         raise ApplicationError(_("参数有误"), errors={"non_field_errors": [_("应为 JSON 对象")]})
+    action = action.strip()
     clean = {
         key: value
         for key, value in (params or {}).items()
         if not str(key).startswith("_") and key != "action"
     }
-    clean.update(_derived_params(complaint_id=complaint_id, action=action, actor=actor))
-    return complaint_transition(
-        complaint_id=complaint_id, action=action.strip(), actor=actor, params=clean, now=now
-    )
+    clean.update(_defaults(complaint_id=complaint_id, action=action, actor=actor, params=clean))
+    return complaint_transition(complaint_id=complaint_id, action=action, actor=actor, params=clean, now=now)

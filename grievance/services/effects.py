@@ -36,6 +36,11 @@ def _district_unit() -> Unit | None:
     return Unit.objects.filter(kind=UnitKind.DISTRICT, is_active=True).order_by("code").first()
 
 
+def queue(c: Complaint, p: dict, now: datetime) -> dict:
+    """Routing was unsure: the complaint waits in the centre's queue; nothing else changes."""
+    return {}
+
+
 def dispatch(c: Complaint, p: dict, now: datetime) -> dict:
     _deactivate_assignments(c)
     lead: Unit = p["_unit"]

@@ -195,9 +195,9 @@ def _parse_rows(table, report: ImportReport) -> list[_Row]:
 
 
 def _next_code(prefix: str, width: int, used: set[str]) -> str:
-    numbers = [int(c[len(prefix) :]) for c in used if len(c) == len(prefix) + width and c.startswith(prefix)
-               and c[len(prefix) :].isdigit()]  # fmt: skip
-    number = max(numbers, default=0) + 1
+    """The next free ``prefix`` + ``width``-digit code after the highest one in use."""
+    suffixes = (c[len(prefix) :] for c in used if c.startswith(prefix) and len(c) == len(prefix) + width)
+    number = max((int(s) for s in suffixes if s.isdigit()), default=0) + 1
     while f"{prefix}{number:0{width}d}" in used:
         number += 1
     return f"{prefix}{number:0{width}d}"

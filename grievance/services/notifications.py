@@ -2,7 +2,8 @@
 
 Invariants:
 - One row per (event, recipient, channel): ``idempotency_key`` is unique and rows are inserted with
-  ON CONFLICT DO NOTHING, so a replayed task creates nothing and queues no second send.
+  ON CONFLICT DO NOTHING, so a replayed task creates nothing and queues no second send (a send queued
+  twice by a race is harmless: see the next point).
 - A row is sent at most once: ``notification_send`` holds its row lock while the backend delivers,
   and only a ``pending`` row is delivered.
 - Sending happens after commit (``transaction.on_commit``): a rolled-back event notifies no one.
@@ -128,9 +129,17 @@ def notification_create(
             )
     if not rows:
         return []
-    Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    existing = set(
+        Notification.objects.filter(idempotency_key__in=list(rows)).values_list("idempotency_key", flat=True)
+    )
+    Notification.objects.bulk_create(
+        [n for key, n in rows.items() if key not in existing], ignore_conflicts=True
+    )
     stored = list(Notification.objects.filter(idempotency_key__in=list(rows)).order_by("pk"))
-    pending = [n.pk for n in stored if n.status == NotificationStatus.PENDING]
+    # Only rows new to this call are queued (a replay queues nothing); a lost queueing is the sweeper's.
+    pending = [
+        n.pk for n in stored if n.status == NotificationStatus.PENDING and n.idempotency_key not in existing
+    ]
     if pending:
         transaction.on_commit(lambda: notifications_enqueue(notification_ids=pending))
     return stored

@@ -10,14 +10,16 @@ extension decision, co-handler reply, failed verification, reopen, warning, rung
 → the lead unit's handlers; rung 3 → its leaders; rung 4 → leaders and centre; rung 5 → centre and
 supervisors; closure (close, satisfied return visit, on-the-spot) → the complainant, supporters and
 merged complainants (SMS when there is a phone); answer, merge, disposal → the complainant;
-psychological referral → the psychological service centre.
+psychological referral → the psychological service centre; an unhappy citizen rating → centre.
 """
 
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from grievance.models.attachments import ComplaintSupport
 from grievance.models.complaints import ComplaintEvent, Status
 from grievance.models.notifications import NotificationChannel
 from grievance.selectors.notifications import (
@@ -37,6 +39,7 @@ from grievance.services.review import complaint_schedule_return_visit, complaint
 from grievance.services.supervision import complaint_deadline_task_schedule
 from grievance.workflow import CLOCKED
 
+OUTCOME_TEMPLATE = "outcome"
 # (recipients, template) pairs an event produces.
 Plan = list[tuple[list, str]]
 
@@ -64,7 +67,15 @@ def _own_citizen(event: ComplaintEvent) -> list[Recipient]:
 
 
 def _outcome(event: ComplaintEvent) -> Plan:
-    return [(citizen_recipients(complaint_citizen_contacts(complaint=event.complaint)), "outcome")]
+    return [(citizen_recipients(complaint_citizen_contacts(complaint=event.complaint)), OUTCOME_TEMPLATE)]
+
+
+def _supports_mark_informed(event: ComplaintEvent) -> None:
+    """Supporters of the complaint and of its merged duplicates are told the outcome now."""
+    complaint = event.complaint
+    ComplaintSupport.objects.filter(
+        Q(complaint=complaint) | Q(complaint__merged_into=complaint), informed_at__isnull=True
+    ).update(informed_at=event.at)
 
 
 def _dispatch(event: ComplaintEvent) -> Plan:
@@ -128,6 +139,7 @@ RULES: dict[str, Callable[[ComplaintEvent], Plan]] = {
     "supervise": _supervise,
     SIGN_OVERDUE_ACTION: lambda e: [(_lead_handlers(e), "sign_overdue")],
     "psych_refer": _psych_refer,
+    "rate": lambda e: [(centre_users(), "rating_unhappy")],
 }
 
 
@@ -148,6 +160,8 @@ def complaint_event_notify(*, event: ComplaintEvent) -> int:
         return 0
     count = 0
     for recipients, template in rule(event):
+        if template == OUTCOME_TEMPLATE:
+            _supports_mark_informed(event)
         if recipients:
             count += len(
                 notification_create(

@@ -14,7 +14,6 @@ centre's queue: the psychological referral is a person's decision (``psych_refer
 
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -35,7 +34,6 @@ from grievance.services.transitions import complaint_transition
 GENERIC_NAMES = frozenset({"其他", "其它", "综合", "其他事项", "其他问题"})
 _NON_TEXT_RE = re.compile(r"[^0-9a-zA-Z\u3400-\u9fff]+")
 _KEYWORD_SPLIT_RE = re.compile(r"[,，、;；\s]+")
-INDEX_CHECK_SECONDS = 10.0
 MIN_SUGGESTIONS = 3
 
 
@@ -85,7 +83,6 @@ class _Leaf:
 class _Index:
     signature: tuple = ()
     leaves: list[_Leaf] = field(default_factory=list)
-    checked_at: float = 0.0
 
 
 _index = _Index()
@@ -127,23 +124,22 @@ def _index_build() -> list[_Leaf]:
 
 
 def _leaves() -> list[_Leaf]:
-    """The cached leaf index; rebuilt when the matter table changed (checked every few seconds)."""
-    now = time.monotonic()
-    if _index.leaves and now - _index.checked_at < INDEX_CHECK_SECONDS:
+    """The cached leaf index, rebuilt when the matter table changed (one small aggregate query a call:
+    an import or an admin edit is visible to the next suggestion in every process)."""
+    signature = _index_signature()
+    if signature == _index.signature and _index.leaves:
         return _index.leaves
     with _index_lock:
-        signature = _index_signature()
         if signature != _index.signature or not _index.leaves:
             _index.leaves = _index_build()
             _index.signature = signature
-        _index.checked_at = time.monotonic()
         return _index.leaves
 
 
 def routing_index_clear() -> None:
     """Forget the cached index (tests; an import that must be visible at once)."""
     with _index_lock:
-        _index.leaves, _index.signature, _index.checked_at = [], (), 0.0
+        _index.leaves, _index.signature = [], ()
 
 
 # --- scoring ---------------------------------------------------------------------------------------

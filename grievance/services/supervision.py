@@ -133,7 +133,7 @@ def complaints_sweep_deadlines(*, now: datetime | None = None, limit: int = 5000
 
 
 def eta_horizon() -> timedelta:
-    return timedelta(seconds=settings.GRIEVANCE.get("DEADLINE_ETA_HORIZON_SECONDS", 3600))
+    return timedelta(seconds=settings.GRIEVANCE.get("DEADLINE_ETA_HORIZON_SECONDS", 1800))
 
 
 def complaint_deadline_task_schedule(*, complaint_id: int, now: datetime | None = None) -> datetime | None:

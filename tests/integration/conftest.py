@@ -23,7 +23,9 @@ def _database_url() -> str:
     db = connection.settings_dict
     user = db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    return (
+        f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
 
 
 class WorkerProcess:
@@ -42,12 +44,28 @@ class WorkerProcess:
         log = open(self.log_dir / f"worker-{self.starts}.log", "wb")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
             [
-                CELERY, "-A", "config", "--workdir", str(ROOT), "worker",
-                "--pool", "prefork", "--concurrency", str(self.concurrency),
-                "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-                "--hostname", f"itest-{os.getpid()}-{self.starts}@%h",
+                CELERY,
+                "-A",
+                "config",
+                "--workdir",
+                str(ROOT),
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                str(self.concurrency),
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"itest-{os.getpid()}-{self.starts}@%h",
             ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.wait_ready()
 

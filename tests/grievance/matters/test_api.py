@@ -88,6 +88,7 @@ def test_filters(catalogue):
     assert codes(top="02") == ["02", "0201", "0201001", "0201002"]
     assert codes(top="城乡建设", level=3) == ["0101001", "0101002"]
     assert codes(level=1) == ["01", "02"]
+    assert len(codes(level="", q="")) == 8  # blank filters are no filters
     top = client.get(URL, {"level": 1}).json()["results"][0]
     assert top["path"] == ["城乡建设"] and top["unit"] is None and top["kind_defaults"] == {}
 

@@ -1,10 +1,12 @@
 import time
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from grievance.demo.matters import demo_matters_load
 from grievance.models import Matter, MatterRule
+from grievance.services.matters import matter_rule_set, matter_upsert
 
 
 @pytest.mark.django_db
@@ -83,3 +85,18 @@ def test_demo_without_units_falls_back_to_street(require_postgres, shared_data_d
     demo_matters_load(data_dir=shared_data_dir)
     assert MatterRule.objects.count() == 517
     assert not MatterRule.objects.filter(handler_rule="fixed").exists()
+
+
+@pytest.mark.django_db
+def test_demo_reload_keeps_later_staff_changes(require_postgres, shared_data_dir, units):
+    demo_matters_load(data_dir=shared_data_dir)
+    leaf = Matter.objects.get(code="0101001")
+    staff = matter_rule_set(
+        matter=leaf, effective_from=date(2026, 6, 1), handler_rule="fixed", handling_unit=units["PS-ZJ"]
+    )
+    matter_upsert(code=leaf.code, name=leaf.name, parent=leaf.parent, keywords="员工关键词")
+    assert staff.version == 2
+    demo_matters_load(data_dir=shared_data_dir)
+    assert leaf.rules.order_by("-version").first().pk == staff.pk
+    assert Matter.objects.get(code="0101001").keywords == "员工关键词"
+    assert MatterRule.objects.count() == 518
