@@ -10,10 +10,11 @@ import logging
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task, *args, **kwargs) -> bool:
-    """``task.apply_async(args, kwargs)``; False (and a warning) when the broker is unreachable."""
+def enqueue(task, *args, options: dict | None = None, **kwargs) -> bool:
+    """``task.apply_async(args, kwargs, **options)`` (e.g. ``options={"eta": when}``); False (and a
+    warning) when the broker is unreachable."""
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.apply_async(args=args, kwargs=kwargs, **(options or {}))
     except Exception as exc:  # broker down, connection reset, serialisation of ids cannot fail
         logger.warning(
             "could not queue %s%r: %s (the sweeper will retry)", task.name, args, exc.__class__.__name__

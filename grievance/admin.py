@@ -356,3 +356,5 @@ def _rule_initial(rule: MatterRule | None) -> dict:
         f"{k}={limit_text(a, u, False)}" for k, (a, u) in rule.kind_limits.items()
     )
     return initial
+
+from grievance.admin_complaints import *  # noqa: E402, F403

@@ -39,6 +39,7 @@ SYSTEM_ONLY_ACTIONS = frozenset(t.action for t in TRANSITIONS if set(t.roles) ==
 RELATED = ("matter", "grid", "community", "street", "lead_unit", "citizen", "merged_into")
 # Query-string "+08:00" arrives as " 08:00" when the client did not encode the plus sign.
 MOMENT_FORMAT_ERROR = _lazy("应为日期（YYYY-MM-DD）或 ISO 8601 时间")
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNENCODED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
 
 
@@ -103,7 +104,8 @@ def date_or_datetime_parse(value) -> date | datetime | None:
         return None
     text = _UNENCODED_OFFSET.sub(r"\1+\2", value.strip())
     try:
-        return parse_datetime(text) or parse_date(text)
+        # A bare date must stay a date (the whole day): parse_datetime would read it as midnight.
+        return parse_date(text) if _DATE_ONLY.fullmatch(text) else parse_datetime(text)
     except ValueError:  # well-formed but impossible, e.g. 2026-02-30
         return None
 

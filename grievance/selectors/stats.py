@@ -11,11 +11,11 @@ Definitions (``B`` = complaints received in the window, narrowed by street and u
 - ``resolution_rate`` = rated resolved ÷ evaluated (``resolved`` recorded);
 - ``satisfaction_rate`` = satisfied (+ basically satisfied unless
   ``settings.GRIEVANCE["SATISFACTION_INCLUDES_BASIC"]`` is False) ÷ evaluated (satisfaction recorded);
-- ``on_time_rate`` = finished on time ÷ due to finish (应结案), over the complaints whose handling
-  deadline falls in the window (not B): due = deadline passed, or finished already; finished = result
-  submitted (``handled_at``) or closed; on time = ``handled_at`` (else ``closed_at``) ≤ the deadline.
-  Complaints disposed of without handling (answered, transferred, merged, invalid, withdrawn...) are
-  never due;
+- ``on_time_rate`` = finished on time ÷ due to finish (应结案), over complaints with a handling clock
+  (not B): due in the window = the handling deadline fell in the window (and has passed), or the
+  complaint was finished in the window; finished = result submitted (``handled_at``) or closed; on
+  time = ``handled_at`` (else ``closed_at``) ≤ the deadline. Complaints disposed of without handling
+  (answered, transferred, merged, invalid, withdrawn...) are never due;
 - ``return_rate`` = members of B returned (退单) at least once ÷ dispatched;
 - ``rework_rate`` = members of B reopened (重办) ÷ members of B handled at least once.
 With ``unit``, B holds the complaints that unit was ever lead of, and returns count only that unit's.
@@ -163,12 +163,13 @@ def stats_overview(
     )
 
     finished = Q(handled_at__isnull=False) | Q(status=Status.CLOSED)
+    fell_due = Q(handle_deadline__lte=now) & window_q("handle_deadline", date_from, date_to)
+    finished_in_window = finished & window_q("finished_at", date_from, date_to)
     due = (
         Complaint.objects.filter(scope, handle_deadline__isnull=False)
-        .filter(window_q("handle_deadline", date_from, date_to))
         .exclude(status__in=NOT_HANDLED)
-        .filter(Q(handle_deadline__lte=now) | finished)
         .annotate(finished_at=Coalesce("handled_at", "closed_at", output_field=DateTimeField()))
+        .filter(fell_due | finished_in_window)
         .aggregate(
             due=Count("pk"),
             on_time=Count("pk", filter=finished & Q(finished_at__lte=F("handle_deadline"))),

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.queue import enqueue
 from grievance.models.complaints import Complaint, ComplaintEvent
 from grievance.services.deadlines import (
     SIGN_OVERDUE_ACTION,
@@ -147,9 +148,5 @@ def complaint_deadline_task_schedule(*, complaint_id: int, now: datetime | None 
     from grievance.tasks import complaint_check_deadline_task
 
     eta = max(next_check, now)
-    try:
-        complaint_check_deadline_task.apply_async(args=(complaint_id,), eta=eta)
-    except Exception as exc:  # broker down: the beat sweep finds the complaint within a minute
-        logger.warning("could not queue the deadline check of %s: %s", complaint_id, exc.__class__.__name__)
-        return None
-    return eta
+    # Broker down: the beat sweep finds the complaint within a minute.
+    return eta if enqueue(complaint_check_deadline_task, complaint_id, options={"eta": eta}) else None

@@ -2,6 +2,11 @@
 
 The worker runs in a subprocess with the test settings and the *test* database (pytest-django's
 ``test_<name>``), so tests must use ``transactional_db``: the worker only sees committed rows.
+
+Also here: ``lifecycle_world`` (the small district of ``tests.grievance.actors`` plus two matters, one
+FIXED and one territorial), ``api_as(user)`` (an API client holding a token obtained from
+``/api/v1/auth/token/``), ``broker_drained()`` and ``wait_until``. A module may set
+``WORKER_CONCURRENCY = n`` to start its worker with ``n`` pool processes (default 2).
 """
 
 import os
@@ -86,6 +91,13 @@ class WorkerProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=30)
 
+    def log_tail(self, lines: int = 40) -> str:
+        text = []
+        for path in sorted(self.log_dir.glob("worker-*.log")):
+            text.append(f"--- {path.name}")
+            text.extend(path.read_text(errors="replace").splitlines()[-lines:])
+        return "\n".join(text)
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -96,17 +108,104 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
+def celery_worker_process(request, transactional_db, tmp_path):
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         pytest.fail("the integration suite needs PostgreSQL and Redis: run it through `make test`")
     from config.celery import app
 
     app.control.purge()
-    worker = WorkerProcess(tmp_path)
+    worker = WorkerProcess(tmp_path, concurrency=getattr(request.module, "WORKER_CONCURRENCY", 2))
     worker.start()
     yield worker
     worker.stop()
     app.control.purge()
+    _unacked_forget()
+    print(worker.log_tail())  # shown only when the test failed (or with -s)
+
+
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+
+def _unacked_forget() -> None:
+    """Drop messages a killed worker held (kombu keeps them in ``unacked`` for the visibility timeout,
+    an hour): a later test's worker must not inherit them."""
+    client = _redis()
+    client.delete("unacked", "unacked_index")
+
+
+def broker_drained() -> bool:
+    """No message waiting in the default queue and none held (prefetched or running) by a worker."""
+    client = _redis()
+    return client.llen("celery") == 0 and client.hlen("unacked") == 0
+
+
+@pytest.fixture(autouse=True)
+def relaxed_throttles(monkeypatch):
+    """Tests log several people in and burst submissions: the throttles are tested elsewhere."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100000/min", "login": "100000/min"})
+
+
+@pytest.fixture
+def lifecycle_world(transactional_db, settings, tmp_path):
+    """``tests.grievance.actors.actors()`` (district → street PS-PSJD → community PS-LHSQ with grid
+    cells, centre PS-ZHZX, departments PS-CG and PS-ZJ, one user per role) plus two leaf matters:
+    ``L-LAMP`` (FIXED → PS-CG, handled by ``other_handler`` "h-dept-a") and ``L-STALL`` (COMMUNITY rule)."""
+    from grievance.models import HandlerRule
+    from grievance.services.routing import routing_index_clear
+    from tests.grievance.actors import actors
+    from tests.grievance.factories import MatterFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = actors()
+    MatterFactory.leaf(name="路灯维修", keywords="路灯,灯不亮", unit=world.dept_a, code="L-LAMP")
+    MatterFactory.leaf(
+        name="占道经营", keywords="摆摊,占道", handler_rule=HandlerRule.COMMUNITY, code="L-STALL"
+    )
+    routing_index_clear()
+    return world
+
+
+def api_as(user) -> "ApiSession":
+    """An API session for ``user`` (None: anonymous) authenticated by a token from the token endpoint."""
+    from tests.grievance.factories import PASSWORD
+
+    return ApiSession(user, password=PASSWORD)
+
+
+class ApiSession:
+    """Token-authenticated JSON calls through the whole Django stack (DRF's ``APIClient``: URL routing,
+    middleware, authentication, throttles, the error handler), committing like a real request."""
+
+    def __init__(self, user, *, password: str):
+        from rest_framework.test import APIClient
+
+        self.user = user
+        self.client = APIClient()
+        self.token = None
+        if user is not None:
+            response = self.client.post(
+                "/api/v1/auth/token/", {"username": user.username, "password": password}, format="json"
+            )
+            assert response.status_code == 200, response.content
+            self.token = response.json()["token"]
+            self.client.credentials(HTTP_AUTHORIZATION=f"Token {self.token}")
+
+    def get(self, path: str, params: dict | None = None):
+        return self.client.get(path, params or {})
+
+    def post(self, path: str, data=None):
+        return self.client.post(path, data if data is not None else {}, format="json")
+
+    def act(self, complaint_id: int, action: str, **params):
+        return self.post(f"/api/v1/complaints/{complaint_id}/actions/", {"action": action, **params})
+
+    def detail(self, complaint_id: int):
+        return self.get(f"/api/v1/complaints/{complaint_id}/")
 
 
 def wait_until(predicate, *, timeout: float = 60, interval: float = 0.2, message: str = "condition"):

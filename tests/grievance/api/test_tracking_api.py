@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from grids.models import UnitKind
-from grievance.models import Status
+from grievance.models import Complaint, Status
 from grievance.services.routing import routing_index_clear
 from grievance.services.transitions import complaint_transition
 from tests.grievance.factories import MatterFactory, UnitFactory, UserFactory, membership, territory
@@ -107,8 +107,6 @@ def test_rating_only_after_a_result_and_only_once(world, submitted):
     first = rate(code, resolved=False, satisfaction="unsatisfied")
     assert first.status_code == 200 and first.json()["rated"] is True and first.json()["can_rate"] is False
     assert rate(code).status_code == 409
-    from grievance.models import Complaint
-
     complaint = Complaint.objects.get(pk=submitted["id"])
     assert (complaint.resolved, complaint.satisfaction, complaint.status) == (
         False,
