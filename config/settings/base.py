@@ -237,6 +237,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@grievance.local"
 GRIEVANCE = {
     "WORKING_HOURS": env.list("WORKING_HOURS", default=["08:30-12:00", "14:00-18:00"]),
     "WARNING_SHARE": env.float("WARNING_SHARE", default=0.75),
+    # Text routing: a suggestion dispatches automatically only above this score and margin.
+    "ROUTING_CONFIDENCE": env.float("ROUTING_CONFIDENCE", default=0.5),
+    "ROUTING_MARGIN": env.float("ROUTING_MARGIN", default=0.05),
+    # Duplicate detection at intake.
+    "DUPLICATE_RADIUS_M": env.int("DUPLICATE_RADIUS_M", default=250),
+    "DUPLICATE_TEXT_THRESHOLD": env.float("DUPLICATE_TEXT_THRESHOLD", default=0.2),
+    # Uploads.
+    "ATTACHMENT_MAX_BYTES": env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024),
+    "ATTACHMENT_MAX_COUNT": env.int("ATTACHMENT_MAX_COUNT", default=30),
+    # Operators may record the real call time this many days back.
+    "RECEIVED_AT_MAX_DAYS": env.int("RECEIVED_AT_MAX_DAYS", default=7),
     # Seconds a process keeps the working-day calendar before re-reading it.
     "CALENDAR_CACHE_SECONDS": env.int("CALENDAR_CACHE_SECONDS", default=60),
     # Supervision ladder (DOMAIN.md §2): rung → working days after the handling deadline.

@@ -7,16 +7,18 @@ Visibility (``complaint_list_for_actor`` / ``complaint_get_for_actor``):
   (lead, co-handling or copy); a re-dispatch or return deactivates the assignment and hides it again;
 - grid workers → complaints located in their grid cells (plus the above through unit membership);
 - everyone → the complaints they submitted themselves (``citizen``).
-The unit rule is one indexed subquery (Assignment(unit, active) ⋈ UnitMembership(user, unit)), never
-per-row permission checks, so a page costs the same few queries whatever its size.
+The unit rule is one indexed subquery on Assignment(unit, active) for the user's units, never per-row
+permission checks, so a page costs the same few queries whatever its size.
 
 Contact details (``complaint_contact_visible``) are shown only to the centre and to members of the
 active lead or co-handling units (API.md); supervisors, copy recipients, grid workers and the citizen
 see them masked.
 """
 
+import operator
 import re
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
@@ -26,6 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Role
 from common.exceptions import ApplicationError, NotFoundError
+from grids.selectors.units import units_of_user
 from grievance.models.complaints import Assignment, AssignmentRole, Complaint, ComplaintEvent, Status
 from grievance.models.matters import ComplaintKind
 from grievance.selectors.access import complaint_actor_roles
@@ -64,11 +67,22 @@ def _visible(user) -> QuerySet[Complaint]:
         return Complaint.objects.none()
     if complaint_reads_all(user):
         return Complaint.objects.all()
-    # Subqueries, not joins: one row per complaint, no DISTINCT, and the planner uses the indexes on
-    # Assignment(unit, active) and the grid-worker table.
-    return Complaint.objects.filter(
-        Q(citizen=user) | Q(Exists(_unit_assignments(user))) | Q(grid__in=user.grid_cells.values("pk"))
-    )
+    # Only the branches that can match: a handler's list is then one semi-join through the index on
+    # Assignment(unit, active), a citizen's one lookup of the citizen column — never a scan with an OR
+    # of subqueries. Three small queries decide which branches apply.
+    branches = []
+    if Complaint.objects.filter(citizen=user).exists():
+        branches.append(Q(citizen=user))
+    unit_ids = list(units_of_user(user).values_list("pk", flat=True))
+    if unit_ids:
+        held = Assignment.objects.filter(unit_id__in=unit_ids, active=True).values("complaint_id")
+        branches.append(Q(pk__in=held))
+    grid_ids = list(user.grid_cells.values_list("pk", flat=True))
+    if grid_ids:
+        branches.append(Q(grid_id__in=grid_ids))
+    if not branches:
+        return Complaint.objects.none()
+    return Complaint.objects.filter(reduce(operator.or_, branches))
 
 
 def _annotated(qs: QuerySet[Complaint], user) -> QuerySet[Complaint]:

@@ -109,6 +109,7 @@ class _Checker(ast.NodeVisitor):
 
     # -- scopes -----------------------------------------------------------------------------------
     def visit_Module(self, node: ast.Module) -> None:
+        self.classes = {n.name: n for n in node.body if isinstance(n, ast.ClassDef)}
         self._learn(node.body)
         self.generic_visit(node)
 
@@ -201,6 +202,8 @@ class _Checker(ast.NodeVisitor):
         model = values.get("model")
         if not (registered or (isinstance(model, ast.Name) and model.id == "Complaint")):
             return
+        if self._read_only(node, set()):
+            return
 
         def names(key: str) -> set[str]:
             value = values.get(key)
@@ -216,6 +219,21 @@ class _Checker(ast.NodeVisitor):
                 self._flag(node, f"{node.name} edits status")
         elif "status" not in names("readonly_fields") | names("exclude"):
             self._flag(node, f"{node.name}: status must be in readonly_fields")
+
+    def _read_only(self, node: ast.ClassDef, seen: set[str]) -> bool:
+        """The class, or a base class of this module, refuses every change (``has_change_permission``
+        returning False): nothing it shows can be edited."""
+        for stmt in node.body:
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == "has_change_permission":
+                last = stmt.body[-1]
+                return (
+                    isinstance(last, ast.Return)
+                    and isinstance(last.value, ast.Constant)
+                    and not last.value.value
+                )
+        seen.add(node.name)
+        bases = [b.id for b in node.bases if isinstance(b, ast.Name) and b.id not in seen]
+        return any(self._read_only(self.classes[b], seen) for b in bases if b in self.classes)
 
 
 def status_writes(source: str) -> list[tuple[int, str]]:
@@ -249,6 +267,9 @@ WRITES = [
     "class A(admin.ModelAdmin):\n    model = Complaint\n    readonly_fields = ['status']\n"
     "    list_editable = ['status']",
     "class F(forms.ModelForm):\n    class Meta:\n        model = Complaint\n        fields = '__all__'",
+    "class Open(admin.ModelAdmin):\n    def has_change_permission(self, request, obj=None):\n"
+    "        return True\n\n@admin.register(Complaint)\nclass ComplaintAdmin(Open):\n"
+    "    list_display = ['status']",
 ]
 NOT_WRITES = [
     "class Complaint(models.Model):\n    status = models.CharField(max_length=20)",
@@ -268,6 +289,9 @@ NOT_WRITES = [
     "if complaint.status == 'closed':\n    pass",
     "cursor.execute('SELECT status FROM grievance_complaint')",
     "@admin.register(Complaint)\nclass ComplaintAdmin(admin.ModelAdmin):\n    readonly_fields = ['status']",
+    "class ReadOnly(admin.ModelAdmin):\n    def has_change_permission(self, request, obj=None):\n"
+    "        return False\n\n@admin.register(Complaint)\nclass ComplaintAdmin(ReadOnly):\n"
+    "    list_display = ['status']",
     "class F(forms.ModelForm):\n    class Meta:\n        model = Complaint\n        fields = ['title']",
 ]
 

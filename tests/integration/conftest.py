@@ -9,11 +9,15 @@ FIXED and one territorial), ``api_as(user)`` (an API client holding a token obta
 ``WORKER_CONCURRENCY = n`` to start its worker with ``n`` pool processes (default 2).
 """
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -150,8 +154,7 @@ def relaxed_throttles(monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100000/min", "login": "100000/min"})
 
 
-@pytest.fixture
-def lifecycle_world(transactional_db, settings, tmp_path):
+def world_build(settings, tmp_path):
     """``tests.grievance.actors.actors()`` (district → street PS-PSJD → community PS-LHSQ with grid
     cells, centre PS-ZHZX, departments PS-CG and PS-ZJ, one user per role) plus two leaf matters:
     ``L-LAMP`` (FIXED → PS-CG, handled by ``other_handler`` "h-dept-a") and ``L-STALL`` (COMMUNITY rule)."""
@@ -170,6 +173,12 @@ def lifecycle_world(transactional_db, settings, tmp_path):
     return world
 
 
+@pytest.fixture
+def lifecycle_world(transactional_db, settings, tmp_path):
+    """``world_build`` on committed rows (the worker sees them)."""
+    return world_build(settings, tmp_path)
+
+
 def api_as(user) -> "ApiSession":
     """An API session for ``user`` (None: anonymous) authenticated by a token from the token endpoint."""
     from tests.grievance.factories import PASSWORD
@@ -179,7 +188,8 @@ def api_as(user) -> "ApiSession":
 
 class ApiSession:
     """Token-authenticated JSON calls through the whole Django stack (DRF's ``APIClient``: URL routing,
-    middleware, authentication, throttles, the error handler), committing like a real request."""
+    middleware, authentication, throttles, the error handler); under ``transactional_db`` each call commits
+    like a real request."""
 
     def __init__(self, user, *, password: str):
         from rest_framework.test import APIClient
@@ -206,6 +216,41 @@ class ApiSession:
 
     def detail(self, complaint_id: int):
         return self.get(f"/api/v1/complaints/{complaint_id}/")
+
+
+def http_post_json(
+    url: str, data: dict, *, token: str | None = None, timeout: float = 30
+) -> tuple[int, dict]:
+    """POST ``data`` as JSON over real HTTP (to ``live_server``); returns (status, decoded body)."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    request = urllib.request.Request(url, data=json.dumps(data).encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def routing_report(complaint_ids) -> dict[str, int]:
+    """How the system routed ``complaint_ids``: routing events (``dispatch``/``queue`` by the system)
+    per complaint — ``routed`` once, ``duplicated`` more than once, ``lost`` never."""
+    from grievance.models import Complaint, ComplaintEvent, Status
+
+    ids = list(complaint_ids)
+    per = Counter(
+        ComplaintEvent.objects.filter(
+            complaint_id__in=ids, action__in=("dispatch", "queue"), actor__isnull=True
+        ).values_list("complaint_id", flat=True)
+    )
+    return {
+        "sent": len(ids),
+        "routed": sum(1 for pk in ids if per[pk] == 1),
+        "duplicated": sum(1 for pk in ids if per[pk] > 1),
+        "lost": sum(1 for pk in ids if per[pk] == 0),
+        "still_submitted": Complaint.objects.filter(pk__in=ids, status=Status.SUBMITTED).count(),
+    }
 
 
 def wait_until(predicate, *, timeout: float = 60, interval: float = 0.2, message: str = "condition"):

@@ -225,7 +225,7 @@ def test_a_page_costs_the_same_queries_whatever_its_size(people, who):
     for _ in range(6):
         complaint_in(people, S.IN_PROGRESS)
     assert _page_queries(user) == few
-    assert few <= 4
+    assert few <= 5  # which branches apply (≤ 3), the page, the assignments
 
 
 # --- contact details and actions -------------------------------------------------------------------
