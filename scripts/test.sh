@@ -7,6 +7,14 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh test
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
+# Browser tests drive Debian's Chromium (never a downloaded browser); a CJK font makes screenshots readable.
+if ! command -v chromium >/dev/null 2>&1; then
+  _svc_apt_install chromium
+fi
+if ! fc-list 2>/dev/null | grep -qiE 'wenquanyi|noto sans cjk|droid sans fallback'; then
+  _svc_apt_install fonts-wqy-microhei || echo "warning: no CJK font; screenshots will show boxes" >&2
+fi
+export CHROMIUM_PATH="$(command -v chromium)"
 trap services_stop EXIT
 services_start
 export DJANGO_SETTINGS_MODULE=config.settings.test

@@ -248,6 +248,8 @@ GRIEVANCE = {
     "ATTACHMENT_MAX_COUNT": env.int("ATTACHMENT_MAX_COUNT", default=30),
     # Operators may record the real call time this many days back.
     "RECEIVED_AT_MAX_DAYS": env.int("RECEIVED_AT_MAX_DAYS", default=7),
+    # Satisfaction rate counts 基本满意 as satisfied (DOMAIN.md §2: configurable inclusion).
+    "SATISFACTION_INCLUDES_BASIC": env.bool("SATISFACTION_INCLUDES_BASIC", default=True),
     # Seconds a process keeps the working-day calendar before re-reading it.
     "CALENDAR_CACHE_SECONDS": env.int("CALENDAR_CACHE_SECONDS", default=60),
     # Supervision ladder (DOMAIN.md §2): rung → working days after the handling deadline.

@@ -3,9 +3,10 @@
 The worker runs in a subprocess with the test settings and the *test* database (pytest-django's
 ``test_<name>``), so tests must use ``transactional_db``: the worker only sees committed rows.
 
-Also here: ``lifecycle_world`` (the small district of ``tests.grievance.actors`` plus two matters, one
-FIXED and one territorial), ``api_as(user)`` (an API client holding a token obtained from
-``/api/v1/auth/token/``), ``broker_drained()`` and ``wait_until``. A module may set
+Also here: ``world_build`` / ``lifecycle_world`` (the small district of ``tests.grievance.actors`` plus
+two matters, one FIXED and one territorial), ``api_as(user)`` (an API client holding a token obtained
+from ``/api/v1/auth/token/``), ``http_post_json`` (real HTTP to ``live_server``), ``broker_client()`` /
+``broker_drained()``, ``routing_report(ids)`` and ``wait_until``. A module may set
 ``WORKER_CONCURRENCY = n`` to start its worker with ``n`` pool processes (default 2).
 """
 
@@ -127,7 +128,7 @@ def celery_worker_process(request, transactional_db, tmp_path):
     print(worker.log_tail())  # shown only when the test failed (or with -s)
 
 
-def _redis():
+def broker_client():
     import redis
 
     return redis.Redis.from_url(settings.CELERY_BROKER_URL)
@@ -136,13 +137,13 @@ def _redis():
 def _unacked_forget() -> None:
     """Drop messages a killed worker held (kombu keeps them in ``unacked`` for the visibility timeout,
     an hour): a later test's worker must not inherit them."""
-    client = _redis()
+    client = broker_client()
     client.delete("unacked", "unacked_index")
 
 
 def broker_drained() -> bool:
     """No message waiting in the default queue and none held (prefetched or running) by a worker."""
-    client = _redis()
+    client = broker_client()
     return client.llen("celery") == 0 and client.hlen("unacked") == 0
 
 

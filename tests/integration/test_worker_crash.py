@@ -10,24 +10,17 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from grievance.models import Complaint, ComplaintEvent, Notification, Status
 from grievance.services.sweeper import complaints_requeue_stuck
-from tests.integration.conftest import api_as, http_post_json, routing_report, wait_until
+from tests.integration.conftest import api_as, broker_client, http_post_json, routing_report, wait_until
 
 pytestmark = pytest.mark.integration
 
 COMPLAINTS = 300
 CLIENT_THREADS = 16
 KILL_AFTER_ROUTED = 60
-
-
-def _redis():
-    import redis
-
-    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
 
 def _not_submitted() -> int:
@@ -63,7 +56,7 @@ def test_worker_killed_mid_burst_and_restarted_loses_nothing(
         )
         celery_worker_process.kill()
         routed_at_kill = _not_submitted()
-        held_by_the_dead = set(_redis().hkeys("unacked"))
+        held_by_the_dead = set(broker_client().hkeys("unacked"))
         answers = list(running)  # the API keeps accepting while no worker runs
     assert Counter(status for status, _ in answers) == {201: COMPLAINTS}
     ids = [data["id"] for _, data in answers]
@@ -71,7 +64,7 @@ def test_worker_killed_mid_burst_and_restarted_loses_nothing(
     assert submitted_after_kill > 0  # the kill did land mid-run
 
     celery_worker_process.start()
-    client = _redis()
+    client = broker_client()
 
     def restarted_worker_idle() -> bool:  # its own queue done; only the dead worker's messages left
         return client.llen("celery") == 0 and set(client.hkeys("unacked")) <= held_by_the_dead
