@@ -224,6 +224,12 @@ def transition_for(action: str, status: str) -> Transition | None:
     return TABLE.get(action, {}).get(status)
 
 
+def action_notifies(action: str) -> bool:
+    """Whether events of ``action`` notify anyone (actions outside the table, e.g. ``rate``, may)."""
+    transitions = TABLE.get(action)
+    return next(iter(transitions.values())).notifies if transitions else True
+
+
 def allowed_actions(status: str, roles: set[str] | frozenset[str]) -> list[str]:
     """Actions the holder of ``roles`` may attempt from ``status`` (guards not evaluated)."""
     return [a for a in ACTIONS if (t := transition_for(a, status)) and roles.intersection(t.roles)]

@@ -1,4 +1,5 @@
-"""Local development: the embedded default (SQLite + filesystem broker) unless the environment says otherwise."""
+"""Local development: the embedded default (SQLite + filesystem broker) unless the environment
+says otherwise."""
 
 from .base import *  # noqa: F403
 from .base import env

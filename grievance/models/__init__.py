@@ -13,7 +13,7 @@ from .complaints import (
     Urgency,
 )
 from .matters import ComplaintKind, HandlerRule, Matter, MatterRule, TimeUnit, UrgencyGrade
-from .notifications import Notification, NotificationChannel, NotificationStatus
+from .notifications import EventProcessed, Notification, NotificationChannel, NotificationStatus
 
 __all__ = [
     "OPEN_STATUSES",
@@ -27,6 +27,7 @@ __all__ = [
     "ComplaintKind",
     "ComplaintSupport",
     "Disposition",
+    "EventProcessed",
     "HandlerRule",
     "Matter",
     "MatterRule",

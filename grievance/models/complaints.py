@@ -102,7 +102,12 @@ class Complaint(TimeStampedModel):
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("诉求内容"), max_length=4000)
     matter = models.ForeignKey(
-        "grievance.Matter", verbose_name=_("事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grievance.Matter",
+        verbose_name=_("事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     matter_rule = models.ForeignKey(
         "grievance.MatterRule", verbose_name=_("适用规则"), null=True, blank=True, on_delete=models.PROTECT
@@ -113,13 +118,28 @@ class Complaint(TimeStampedModel):
     lng = models.FloatField(_("经度"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=255, blank=True)
     grid = models.ForeignKey(
-        "grids.GridCell", verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grids.GridCell",
+        verbose_name=_("网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     community = models.ForeignKey(
-        "grids.Division", verbose_name=_("社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grids.Division",
+        verbose_name=_("社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     street = models.ForeignKey(
-        "grids.Division", verbose_name=_("街道"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grids.Division",
+        verbose_name=_("街道"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
@@ -135,14 +155,24 @@ class Complaint(TimeStampedModel):
         related_name="complaints",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     received_at = models.DateTimeField(_("受理时间"), db_index=True)
 
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     disposition = models.CharField(_("处置方式"), max_length=24, choices=Disposition.choices, blank=True)
     lead_unit = models.ForeignKey(
-        "grids.Unit", verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grids.Unit",
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
@@ -166,7 +196,12 @@ class Complaint(TimeStampedModel):
     satisfaction = models.CharField(_("满意度"), max_length=24, choices=Satisfaction.choices, blank=True)
     citizen_rated_at = models.DateTimeField(_("市民评价时间"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("并入诉求"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+        "self",
+        verbose_name=_("并入诉求"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
     )
     support_count = models.PositiveIntegerField(_("附议人数"), default=0)
     psych_referral = models.BooleanField(_("心理服务转介"), default=False)
@@ -181,7 +216,9 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["grid", "status"]),
             models.Index(fields=["street", "received_at"]),
             models.Index(
-                fields=["next_check_at"], name="complaint_next_check_open", condition=models.Q(next_check_at__isnull=False)
+                fields=["next_check_at"],
+                name="complaint_next_check_open",
+                condition=models.Q(next_check_at__isnull=False),
             ),
         ]
         permissions = [
@@ -207,7 +244,9 @@ class Assignment(TimeStampedModel):
     """A unit's part in a complaint. Dispatch creates them; re-dispatch deactivates the old ones."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey("grids.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(
+        "grids.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="assignments"
+    )
     role = models.CharField(_("角色"), max_length=8, choices=AssignmentRole.choices)
     active = models.BooleanField(_("有效"), default=True)
     reply = models.TextField(_("协办回复"), blank=True)
@@ -217,6 +256,9 @@ class Assignment(TimeStampedModel):
         verbose_name = _("派单记录")
         verbose_name_plural = _("派单记录")
         indexes = [models.Index(fields=["unit", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_role_display()}"
 
 
 class ComplaintEvent(models.Model):
@@ -228,7 +270,12 @@ class ComplaintEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )
     actor_unit = models.ForeignKey(
-        "grids.Unit", verbose_name=_("操作单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "grids.Unit",
+        verbose_name=_("操作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("动作"), max_length=32, db_index=True)
     from_status = models.CharField(_("原状态"), max_length=20, blank=True)
@@ -242,3 +289,6 @@ class ComplaintEvent(models.Model):
         verbose_name_plural = _("诉求事件")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["complaint", "at"]), models.Index(fields=["action", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.from_status}→{self.to_status}"

@@ -39,9 +39,16 @@ class Matter(TimeStampedModel):
 
     code = models.CharField(_("事项编码"), max_length=16, unique=True)
     name = models.CharField(_("事项名称"), max_length=64)
-    level = models.PositiveSmallIntegerField(_("层级"), choices=[(1, _("大类")), (2, _("中类")), (3, _("小类"))])
+    level = models.PositiveSmallIntegerField(
+        _("层级"), choices=[(1, _("大类")), (2, _("中类")), (3, _("小类"))]
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     keywords = models.CharField(_("关键词"), max_length=512, blank=True, help_text=_("以逗号或空格分隔"))
     is_active = models.BooleanField(_("启用"), default=True)
@@ -65,7 +72,7 @@ class MatterRule(TimeStampedModel):
     matter = models.ForeignKey(Matter, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="rules")
     version = models.PositiveIntegerField(_("版本"), default=1)
     effective_from = models.DateField(_("生效日期"))
-    kinds = models.JSONField(_("适用诉求类型"), default=list, help_text=_("如 [\"complaint\", \"report\"]"))
+    kinds = models.JSONField(_("适用诉求类型"), default=list, help_text=_('如 ["complaint", "report"]'))
     handler_rule = models.CharField(
         _("承办单位确定方式"), max_length=16, choices=HandlerRule.choices, default=HandlerRule.FIXED
     )
@@ -86,7 +93,9 @@ class MatterRule(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="supervised_rules",
     )
-    co_units = models.ManyToManyField("grids.Unit", verbose_name=_("协办单位"), blank=True, related_name="co_rules")
+    co_units = models.ManyToManyField(
+        "grids.Unit", verbose_name=_("协办单位"), blank=True, related_name="co_rules"
+    )
     urgency_grade = models.CharField(
         _("紧急程度"), max_length=16, choices=UrgencyGrade.choices, default=UrgencyGrade.NORMAL
     )
@@ -102,13 +111,17 @@ class MatterRule(TimeStampedModel):
         _("按诉求类型的办理时限"),
         default=dict,
         blank=True,
-        help_text=_("如 {\"consult\": [2, \"working_day\"]}；未列出的类型用默认办理时限"),
+        help_text=_('如 {"consult": [2, "working_day"]}；未列出的类型用默认办理时限'),
     )
-    urgent_sign_limit_amount = models.DecimalField(_("紧急签收时限"), max_digits=7, decimal_places=2, default=0.5)
+    urgent_sign_limit_amount = models.DecimalField(
+        _("紧急签收时限"), max_digits=7, decimal_places=2, default=0.5
+    )
     urgent_sign_limit_unit = models.CharField(
         _("紧急签收时限单位"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.NATURAL_HOUR
     )
-    urgent_handle_limit_amount = models.DecimalField(_("紧急办理时限"), max_digits=7, decimal_places=2, default=24)
+    urgent_handle_limit_amount = models.DecimalField(
+        _("紧急办理时限"), max_digits=7, decimal_places=2, default=24
+    )
     urgent_handle_limit_unit = models.CharField(
         _("紧急办理时限单位"), max_length=16, choices=TimeUnit.choices, default=TimeUnit.NATURAL_HOUR
     )

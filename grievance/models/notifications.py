@@ -76,3 +76,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.title}"
+
+
+class EventProcessed(models.Model):
+    """Marks a complaint event whose follow-up work (notifications, review, next check) has run.
+
+    The event log itself stays append-only; this side table lets the outbox sweeper find events whose
+    task was lost (a worker killed while holding it) and run them again.
+    """
+
+    event = models.OneToOneField(
+        "grievance.ComplaintEvent", primary_key=True, on_delete=models.CASCADE, related_name="processed"
+    )
+    processed_at = models.DateTimeField(_("处理时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已处理事件")
+        verbose_name_plural = _("已处理事件")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.processed_at}"

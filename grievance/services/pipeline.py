@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from grievance.models.attachments import ComplaintSupport
 from grievance.models.complaints import ComplaintEvent, Status
-from grievance.models.notifications import NotificationChannel
+from grievance.models.notifications import EventProcessed, NotificationChannel
 from grievance.selectors.notifications import (
     CitizenContact,
     centre_users,
@@ -192,3 +192,5 @@ def complaint_event_process(*, event_id: int, notifies: bool = True) -> None:
         complaint_schedule_return_visit(complaint_id=event.complaint_id, event_id=event.pk)
     if event.to_status in CLOCKED:
         complaint_deadline_task_schedule(complaint_id=event.complaint_id, now=timezone.now())
+    # Last: a crash before this line leaves the event to the outbox sweeper (the steps above are idempotent).
+    EventProcessed.objects.get_or_create(event_id=event.pk)

@@ -2,7 +2,8 @@
 
 The database is the outbox. A complaint still ``submitted`` after ``STUCK_AFTER_SECONDS`` was never
 routed (broker down at intake, worker killed mid-task): routing is queued again; it is idempotent, so
-a complaint whose first task is merely slow is routed once. Likewise pending notifications that never
+a complaint whose first task is merely slow is routed once. Events whose follow-up task was lost (no
+``EventProcessed`` mark) are processed again. Likewise pending notifications that never
 had a delivery attempt get their send task again (sending is idempotent too).
 """
 
@@ -12,11 +13,18 @@ from django.conf import settings
 from django.utils import timezone
 
 from common.queue import enqueue
-from grievance.models.complaints import Complaint, Status
+from grievance.models.complaints import Complaint, ComplaintEvent, Status
 from grievance.models.notifications import Notification, NotificationStatus
+from grievance.services.deadlines import SIGN_OVERDUE_ACTION
 from grievance.services.notifications import notifications_enqueue
+from grievance.workflow import ACTIONS, action_notifies
 
 DEFAULT_STUCK_AFTER_SECONDS = 120
+# Events whose commit queues ``complaint_event_committed``: every workflow action, the citizen's rating
+# and the sign-off reminder. Others (submit, support, attach, merged_in) have no follow-up task.
+FOLLOWED_UP_ACTIONS = (*ACTIONS, "rate", SIGN_OVERDUE_ACTION)
+# Unprocessed events older than this are left alone (bounded sweep cost; an operator can replay them).
+EVENT_WINDOW = timedelta(days=1)
 SWEEP_LIMIT = 1000
 
 
@@ -52,10 +60,31 @@ def notifications_requeue_pending(*, now: datetime | None = None, limit: int = S
     return notifications_enqueue(notification_ids=ids)
 
 
+def events_requeue_unprocessed(*, now: datetime | None = None, limit: int = SWEEP_LIMIT) -> int:
+    """Queue ``complaint_event_committed`` again for events of the last day older than the cutoff
+    that were never processed (their task was lost with a killed worker, or never queued because the
+    broker was down). Processing is idempotent and marks the event. Returns how many were queued."""
+    from grievance.tasks import complaint_event_committed
+
+    now = now or timezone.now()
+    rows = list(
+        ComplaintEvent.objects.filter(
+            at__lte=stuck_cutoff(now),
+            at__gte=now - EVENT_WINDOW,
+            action__in=FOLLOWED_UP_ACTIONS,
+            processed__isnull=True,
+        )
+        .order_by("at", "pk")
+        .values_list("pk", "action")[:limit]
+    )
+    return sum(1 for pk, action in rows if enqueue(complaint_event_committed, pk, action_notifies(action)))
+
+
 def stuck_work_requeue(*, now: datetime | None = None) -> dict[str, int]:
-    """Both sweeps (the ``complaint_sweep_stuck`` beat task)."""
+    """All sweeps (the ``complaint_sweep_stuck`` beat task)."""
     now = now or timezone.now()
     return {
         "complaints": complaints_requeue_stuck(now=now),
+        "events": events_requeue_unprocessed(now=now),
         "notifications": notifications_requeue_pending(now=now),
     }

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.queue import enqueue
 from common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from common.queue import enqueue
 from grievance.models.complaints import Complaint, ComplaintEvent, Status
 from grievance.selectors.access import complaint_actor_roles, complaint_actor_units
 from grievance.services import effects, guards

@@ -70,7 +70,12 @@ def test_division_code(code, valid):
 
 @pytest.mark.parametrize(
     ("code", "valid"),
-    [("440310001001001", True), ("440310001001000", False), ("4403100010010011", False), ("44031000100100A", False)],
+    [
+        ("440310001001001", True),
+        ("440310001001000", False),
+        ("4403100010010011", False),
+        ("44031000100100A", False),
+    ],
 )
 def test_grid_code(code, valid):
     assert v.is_valid_grid_code(code) is valid
@@ -91,7 +96,13 @@ def test_component_code(code, valid):
 
 @pytest.mark.parametrize(
     ("phone", "valid"),
-    [("13812345678", True), ("+8613812345678", True), ("0755-28331234", True), ("12345", True), ("1381234567", False)],
+    [
+        ("13812345678", True),
+        ("+8613812345678", True),
+        ("0755-28331234", True),
+        ("12345", True),
+        ("1381234567", False),
+    ],
 )
 def test_phone(phone, valid):
     assert v.is_valid_phone(phone) is valid

@@ -46,7 +46,9 @@ def page(browser, live_server, request):
     page.outside = []
     page.on(
         "request",
-        lambda req: None if req.url.startswith((live_server.url, "data:", "blob:")) else page.outside.append(req.url),
+        lambda req: (
+            None if req.url.startswith((live_server.url, "data:", "blob:")) else page.outside.append(req.url)
+        ),
     )
     page.base_url = live_server.url
     yield page

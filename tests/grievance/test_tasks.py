@@ -89,4 +89,4 @@ def test_deadline_tasks_apply_due_rungs():
 
 @pytest.mark.django_db
 def test_sweep_stuck_task_reports_counts(queued):
-    assert tasks.complaint_sweep_stuck() == {"complaints": 0, "notifications": 0}
+    assert tasks.complaint_sweep_stuck() == {"complaints": 0, "events": 0, "notifications": 0}

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from grievance.models import Complaint, ComplaintEvent, Notification, Status
-from grievance.services.sweeper import complaints_requeue_stuck
+from grievance.services.sweeper import complaints_requeue_stuck, events_requeue_unprocessed
 from tests.integration.conftest import api_as, broker_client, http_post_json, routing_report, wait_until
 
 pytestmark = pytest.mark.integration
@@ -80,8 +80,18 @@ def test_worker_killed_mid_burst_and_restarted_loses_nothing(
     )
     wait_until(restarted_worker_idle, timeout=60, message="the re-queued tasks to finish")
 
-    report = routing_report(ids)
+    # Follow-up work of events the dead worker held (notifications) is recovered by the same sweeper.
     dispatches = ComplaintEvent.objects.filter(complaint_id__in=ids, action="dispatch")
+    unprocessed_after_restart = dispatches.filter(processed__isnull=True).count()
+    events_requeued = events_requeue_unprocessed(now=timezone.now() + timedelta(minutes=3))
+    wait_until(
+        lambda: not dispatches.filter(processed__isnull=True).exists(),
+        timeout=60,
+        message="every dispatch event to be processed",
+    )
+    wait_until(restarted_worker_idle, timeout=60, message="the re-queued event tasks to finish")
+
+    report = routing_report(ids)
     notified = Notification.objects.filter(event__in=dispatches, kind="dispatch").values("event").distinct()
     report.update(
         routed_at_kill=routed_at_kill,
@@ -89,6 +99,8 @@ def test_worker_killed_mid_burst_and_restarted_loses_nothing(
         tasks_held_by_dead_worker=len(held_by_the_dead),
         stuck_after_restart=stuck,
         requeued_by_sweeper=requeued,
+        events_unprocessed_after_restart=unprocessed_after_restart,
+        events_requeued_by_sweeper=events_requeued,
         dispatch_events_without_notification=dispatches.count() - notified.count(),
         seconds=round(time.monotonic() - started, 1),
     )
@@ -98,6 +110,7 @@ def test_worker_killed_mid_burst_and_restarted_loses_nothing(
 
     assert report["routed"] == COMPLAINTS
     assert report["lost"] == report["duplicated"] == report["still_submitted"] == 0
+    assert report["dispatch_events_without_notification"] == 0
     assert (
         Complaint.objects.filter(pk__in=ids, status=Status.DISPATCHED, lead_unit=w.dept_a).count()
         == COMPLAINTS

@@ -7,6 +7,7 @@ from grievance.models import Complaint, Notification, NotificationChannel, Notif
 from grievance.services.notifications import Recipient, notification_create
 from grievance.services.sweeper import (
     complaints_requeue_stuck,
+    events_requeue_unprocessed,
     notifications_requeue_pending,
     stuck_work_requeue,
 )
@@ -59,4 +60,26 @@ def test_requeues_unsent_notifications_without_attempts(queued):
     assert notifications_requeue_pending() == 1
     assert queued == [("grievance.notification_send", (rows[0].pk,), {})]
     Notification.objects.filter(pk=rows[0].pk).update(status=NotificationStatus.SENT)
-    assert stuck_work_requeue() == {"complaints": 1, "notifications": 0}
+    assert stuck_work_requeue() == {"complaints": 1, "events": 0, "notifications": 0}
+
+
+@pytest.mark.django_db
+def test_requeues_events_whose_follow_up_never_ran(queued):
+    from grievance.models import ComplaintEvent, EventProcessed
+    from grievance.services.pipeline import complaint_event_process
+
+    complaint = ComplaintFactory()
+    at = timezone.now() - timedelta(minutes=10)
+    lost = ComplaintEvent.objects.create(complaint=complaint, at=at, action="sign", to_status="in_progress")
+    done = ComplaintEvent.objects.create(complaint=complaint, at=at, action="sign", to_status="in_progress")
+    complaint_event_process(event_id=done.pk, notifies=True)
+    assert EventProcessed.objects.filter(event=done).exists()
+    ComplaintEvent.objects.create(complaint=complaint, at=timezone.now(), action="sign")  # too recent
+    old = ComplaintEvent.objects.create(complaint=complaint, at=at - timedelta(days=2), action="sign")
+
+    queued.clear()
+    assert events_requeue_unprocessed() == 1
+    assert queued == [("grievance.complaint_event_committed", (lost.pk, True), {})]
+    complaint_event_process(event_id=lost.pk, notifies=True)
+    assert events_requeue_unprocessed() == 0
+    assert not EventProcessed.objects.filter(event=old).exists()  # outside the sweep window
