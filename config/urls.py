@@ -9,6 +9,7 @@ api_v1 = [
     path("auth/", include("accounts.api.urls")),
     path("", include("grids.api.urls")),
     path("", include("grievance.api.urls")),
+    path("mediation/", include("mediation.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("grievance.web.portal_urls")),
+    path("work/", include("grievance.web.staff_urls")),
+    path("dashboard/", include("grievance.web.dashboard_urls")),
+    path("mediation/", include("mediation.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
