@@ -67,6 +67,7 @@ def request_dict(request) -> dict | list | str:
 def complaint_detail_data(request, complaint) -> dict:
     user = request.user
     context = {
+        "user": user,
         "now": timezone.now(),
         "staff": bool(getattr(user, "is_authenticated", False) and user.role in STAFF_ROLES),
         "contact_visible": complaint_contact_visible(user=user, complaint=complaint),

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from common.validators import mask_name, mask_phone
 from grievance.models import ComplaintKind, Satisfaction, Status
+from grievance.selectors.complaints import complaint_events_for_actor
 from grievance.services.deadlines import SUPERVISION_LABELS, complaint_overdue
 from grievance.workflow import TRANSITIONS
 
@@ -279,8 +280,10 @@ class ComplaintDetailSerializer(serializers.Serializer):
         return AttachmentOutputSerializer(obj.attachments.order_by("id"), many=True).data
 
     def _events(self, obj) -> list:
-        events = list(obj.events.all())
-        return events if self.context.get("staff") else [e for e in events if e.public]
+        cache = self.context.setdefault("_events", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = complaint_events_for_actor(user=self.context.get("user"), complaint=obj)
+        return cache[obj.pk]
 
     def get_events(self, obj) -> list[dict]:
         return EventOutputSerializer(self._events(obj), many=True, context=self.context).data

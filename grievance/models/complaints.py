@@ -251,6 +251,9 @@ class Assignment(TimeStampedModel):
     active = models.BooleanField(_("有效"), default=True)
     reply = models.TextField(_("协办回复"), blank=True)
     replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    due_at = models.DateTimeField(
+        _("回复期限"), null=True, blank=True, help_text=_("协办单位的回复期限（如心理服务转介）")
+    )
 
     class Meta:
         verbose_name = _("派单记录")

@@ -15,6 +15,7 @@ active lead or co-handling units (API.md); supervisors, copy recipients, grid wo
 see them masked.
 """
 
+import copy
 import operator
 import re
 from datetime import date, datetime, time, timedelta
@@ -26,8 +27,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.models import Role
+from accounts.models import STAFF_ROLES, Role
 from common.exceptions import ApplicationError, NotFoundError
+from grids.models import UnitKind, UnitMembership
 from grids.selectors.units import units_of_user
 from grievance.models.complaints import Assignment, AssignmentRole, Complaint, ComplaintEvent, Status
 from grievance.models.matters import ComplaintKind
@@ -254,3 +256,27 @@ def complaint_allowed_actions_for(*, user, complaint: Complaint) -> list[str]:
     return [
         action for action in allowed_actions(complaint.status, roles) if action not in SYSTEM_ONLY_ACTIONS
     ]
+
+
+PSYCH_PRIVATE_NOTE = "（社会心理服务记录，仅心理服务中心可见）"
+
+
+def complaint_events_for_actor(*, user, complaint: Complaint) -> list[ComplaintEvent]:
+    """The complaint's events as ``user`` may read them.
+
+    Citizens and anonymous callers see public events only. Staff see every event, except that what the
+    psychological service centre records (its notes and payloads) stays with that centre: others see
+    that it acted, not what it wrote. Returned events are unsaved copies; never save them.
+    """
+    events = list(complaint.events.all())
+    staff = bool(getattr(user, "is_authenticated", False) and user.role in STAFF_ROLES)
+    if not staff:
+        return [e for e in events if e.public]
+    psych_member = UnitMembership.objects.filter(user=user, unit__kind=UnitKind.PSYCH_CENTRE).exists()
+    shown = []
+    for event in events:
+        if event.actor_unit_id and event.actor_unit.kind == UnitKind.PSYCH_CENTRE and not psych_member:
+            event = copy.copy(event)
+            event.note, event.payload = PSYCH_PRIVATE_NOTE, {}
+        shown.append(event)
+    return shown

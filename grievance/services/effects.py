@@ -7,9 +7,12 @@ on commit by the transition service). Each returns extra payload for the event.
 
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from grids.models import Unit, UnitKind
+from grids.selectors.calendar import work_calendar_get
+from grids.worktime import deadline_add
 from grievance.models.complaints import Assignment, AssignmentRole, Complaint, ComplaintEvent
 from grievance.services.deadlines import SUPERVISION_LABELS, complaint_clock_start, complaint_deadline_extend
 from grievance.services.permissions import complaint_grant_unit, complaint_revoke_unit
@@ -27,8 +30,8 @@ def _deactivate_assignments(
         complaint_revoke_unit(complaint=c, unit=a.unit, role=a.role)
 
 
-def _assign(c: Complaint, unit: Unit, role: str) -> None:
-    Assignment.objects.create(complaint=c, unit=unit, role=role)
+def _assign(c: Complaint, unit: Unit, role: str, due_at: datetime | None = None) -> None:
+    Assignment.objects.create(complaint=c, unit=unit, role=role, due_at=due_at)
     complaint_grant_unit(complaint=c, unit=unit, role=role)
 
 
@@ -219,9 +222,13 @@ def supervise(c: Complaint, p: dict, now: datetime) -> dict:
 def psych_refer(c: Complaint, p: dict, now: datetime) -> dict:
     c.psych_referral = True
     centre = Unit.objects.filter(kind=UnitKind.PSYCH_CENTRE, is_active=True).order_by("code").first()
+    due = None
     if centre is not None and not c.assignments.filter(unit=centre, active=True).exists():
-        _assign(c, centre, AssignmentRole.CO)
-    return {"unit": centre.code if centre else None}
+        # An urgent clock for the centre's first contact, in natural hours (crises do not wait for Monday).
+        hours = settings.GRIEVANCE.get("PSYCH_REFERRAL_HOURS", 2)
+        due = deadline_add(now, hours, "natural_hour", work_calendar_get(unit=centre)).at
+        _assign(c, centre, AssignmentRole.CO, due_at=due)
+    return {"unit": centre.code if centre else None, "due_at": due.isoformat() if due else None}
 
 
 EFFECTS = {

@@ -1,1 +1,0 @@
-"""Credit subjects and records (filled by the credit issue)."""
