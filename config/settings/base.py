@@ -256,6 +256,8 @@ GRIEVANCE = {
     "RECEIVED_AT_MAX_DAYS": env.int("RECEIVED_AT_MAX_DAYS", default=7),
     # Satisfaction rate counts 基本满意 as satisfied (DOMAIN.md §2: configurable inclusion).
     "SATISFACTION_INCLUDES_BASIC": env.bool("SATISFACTION_INCLUDES_BASIC", default=True),
+    # The psychological service centre's reply clock on a referral (natural hours).
+    "PSYCH_REFERRAL_HOURS": env.int("PSYCH_REFERRAL_HOURS", default=2),
     # Seconds a process keeps the working-day calendar before re-reading it.
     "CALENDAR_CACHE_SECONDS": env.int("CALENDAR_CACHE_SECONDS", default=60),
     # Supervision ladder (DOMAIN.md §2): rung → working days after the handling deadline.
