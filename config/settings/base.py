@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "grievance",
     "mediation",
     "credit",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -176,13 +177,14 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
-    for sub in ("out", "processed"):
+    for sub in ("out", "processed", "control"):
         (CELERY_FS_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FS_DIR / "out"),
         "data_folder_out": str(CELERY_FS_DIR / "out"),
         "data_folder_processed": str(CELERY_FS_DIR / "processed"),
         "store_processed": False,
+        "control_folder": str(CELERY_FS_DIR / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 # Fail fast when the broker is down: requests must not hang; the outbox sweeper re-queues later.
@@ -275,6 +277,16 @@ GRIEVANCE = {
         "EMAIL_NOTIFICATION_KINDS", default=["supervise_3", "supervise_4", "supervise_5"]
     ),
     "NOTIFICATION_MAX_ATTEMPTS": env.int("NOTIFICATION_MAX_ATTEMPTS", default=8),
+}
+
+# Open311 GeoReport v2 (open311/conf.py lists every key with its default).
+OPEN311 = {
+    "JURISDICTION_ID": env("OPEN311_JURISDICTION_ID", default="pingshan.sz.gov.cn"),
+    "RATE_LIMIT_PER_MINUTE": env.int("OPEN311_RATE_LIMIT_PER_MINUTE", default=60),
+    "WINDOW_DAYS": env.int("OPEN311_WINDOW_DAYS", default=90),
+    "MAX_ITEMS": env.int("OPEN311_MAX_ITEMS", default=1000),
+    "CONTACT": env("OPEN311_CONTACT", default="坪山区12345热线平台 Open311 对接：open311@pingshan.example"),
+    "READ_REQUIRES_KEY": env.bool("OPEN311_READ_REQUIRES_KEY", default=False),
 }
 
 LOGGING = {
