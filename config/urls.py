@@ -1,19 +1,21 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.health import healthz
+from grievance.web.portal_views import home as portal_home
 
 api_v1 = [
     path("auth/", include("accounts.api.urls")),
     path("", include("grids.api.urls")),
     path("", include("grievance.api.urls")),
     path("mediation/", include("mediation.api.urls")),
+    path("credit/", include("credit.api.urls")),
 ]
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    # The citizen portal's start page is the site's home ("home": login/logout redirects, the header).
+    path("", portal_home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
@@ -22,7 +24,9 @@ urlpatterns = [
     path("work/", include("grievance.web.staff_urls")),
     path("dashboard/", include("grievance.web.dashboard_urls")),
     path("mediation/", include("mediation.urls")),
+    path("open311/", include("open311.urls")),
     path("api/v1/", include(api_v1)),
+    path("credit/", include("credit.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -208,6 +208,26 @@ TRANSITIONS: tuple[Transition, ...] = (
         "心理服务转介",
         guards=("not_already_referred",),
     ),
+    # Mediation (DOMAIN.md §4): a dispute becomes a mediation case; the complaint waits in ``mediating``
+    # until the case ends. Only ``mediation.services.complaint_link`` converts (it registers the case
+    # first and passes its signed ticket); the case's outcome comes back as the system.
+    Transition(
+        "to_mediation",
+        (S.PENDING_DISPATCH, S.DISPATCHED, S.IN_PROGRESS),
+        S.MEDIATING,
+        (R.DISPATCHER, R.LEAD),
+        "转人民调解",
+        guards=("mediation_case_registered",),
+    ),
+    Transition(
+        "mediation_result",
+        (S.MEDIATING,),
+        {"closed": S.CLOSED, "in_progress": S.IN_PROGRESS, "pending_dispatch": S.PENDING_DISPATCH},
+        (R.SYSTEM,),
+        "调解结果",
+        required=("outcome",),
+        branch_on="_mediation_to",
+    ),
 )
 
 # action → {source status → Transition}

@@ -22,7 +22,12 @@ class InspectionItem(TimeStampedModel):
     code = models.CharField(_("事项编码"), max_length=32, unique=True)
     name = models.CharField(_("抽查事项"), max_length=200)
     department = models.ForeignKey(
-        "grids.Unit", verbose_name=_("实施部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grids.Unit",
+        verbose_name=_("实施部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     legal_basis = models.TextField(_("依据"), blank=True)
     method = models.CharField(_("检查方式"), max_length=64, blank=True)
@@ -50,7 +55,12 @@ class Inspector(TimeStampedModel):
     )
     name = models.CharField(_("姓名"), max_length=64)
     department = models.ForeignKey(
-        "grids.Unit", verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grids.Unit",
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     certificate_number = models.CharField(_("执法证号"), max_length=32, unique=True)
     is_active = models.BooleanField(_("在岗"), default=True)
@@ -147,7 +157,9 @@ class InspectionDraw(TimeStampedModel):
 class InspectionTask(TimeStampedModel):
     """One drawn target with its inspectors; its result becomes a published credit record."""
 
-    draw = models.ForeignKey(InspectionDraw, verbose_name=_("抽取"), on_delete=models.CASCADE, related_name="tasks")
+    draw = models.ForeignKey(
+        InspectionDraw, verbose_name=_("抽取"), on_delete=models.CASCADE, related_name="tasks"
+    )
     subject = models.ForeignKey(
         "credit.CreditSubject", verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="+"
     )

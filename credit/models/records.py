@@ -40,7 +40,9 @@ class CreditRecord(TimeStampedModel):
     legal_basis = models.TextField(_("依据"), blank=True)
     facts = models.TextField(_("违法事实/事项说明"), blank=True)
     content = models.TextField(_("处罚内容/许可内容"), blank=True)
-    fine_amount = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_amount = models.DecimalField(
+        _("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     confiscated_amount = models.DecimalField(
         _("没收违法所得、非法财物金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )

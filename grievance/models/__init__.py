@@ -14,6 +14,19 @@ from .complaints import (
 )
 from .matters import ComplaintKind, HandlerRule, Matter, MatterRule, TimeUnit, UrgencyGrade
 from .notifications import EventProcessed, Notification, NotificationChannel, NotificationStatus
+from .rollups import (
+    ComplaintFact,
+    ComplaintUnitFact,
+    DailyRollup,
+    DueRollup,
+    EarlyWarning,
+    Report,
+    ReportStatus,
+    RollupGrain,
+    RollupState,
+    WarningKind,
+    WarningStatus,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -24,9 +37,14 @@ __all__ = [
     "Channel",
     "Complaint",
     "ComplaintEvent",
+    "ComplaintFact",
     "ComplaintKind",
     "ComplaintSupport",
+    "ComplaintUnitFact",
+    "DailyRollup",
     "Disposition",
+    "DueRollup",
+    "EarlyWarning",
     "EventProcessed",
     "HandlerRule",
     "Matter",
@@ -34,9 +52,15 @@ __all__ = [
     "Notification",
     "NotificationChannel",
     "NotificationStatus",
+    "Report",
+    "ReportStatus",
+    "RollupGrain",
+    "RollupState",
     "Satisfaction",
     "Status",
     "TimeUnit",
     "Urgency",
     "UrgencyGrade",
+    "WarningKind",
+    "WarningStatus",
 ]

@@ -6,14 +6,20 @@ drops them again) and fills in what an action needs from the database when the c
 
 - ``photos`` for ``resolve_on_spot``: the image attachments the actor uploaded to this complaint (the
   photo of the spot after handling, DOMAIN.md §3 "当场整治"); ``prepare`` turns it into ``_has_photo``.
+
+The web pages' forms carry files with their action: ``complaint_action_with_photos`` and
+``complaint_report_with_photos`` upload and act in one transaction.
 """
 
 from datetime import datetime
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, NotFoundError
 from grievance.models import Attachment, Complaint
+from grievance.services.attachments import attachment_add
+from grievance.services.intake import complaint_submit
 from grievance.services.transitions import complaint_transition
 
 
@@ -51,3 +57,60 @@ def complaint_action(
     }
     clean.update(_defaults(complaint_id=complaint_id, action=action, actor=actor, params=clean))
     return complaint_transition(complaint_id=complaint_id, action=action, actor=actor, params=clean, now=now)
+
+
+def _photos_list(photos) -> list:
+    return [photo for photo in (photos or []) if photo]
+
+
+@transaction.atomic
+def complaint_action_with_photos(
+    *, complaint_id: int, action, actor, params: dict | None = None, photos=(), now: datetime | None = None
+) -> Complaint:
+    """Upload ``photos`` (``attachment_add``: checked by content) and apply ``action``, all or nothing.
+
+    The pages' result, on-the-spot and verification forms carry their photos with the action: a
+    refused action must not leave its photos behind, and a refused photo must not let the action
+    through. For ``resolve_on_spot`` the uploaded photos are the ones the action names."""
+    complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is None:
+        raise NotFoundError(_("诉求不存在"))
+    uploaded = [
+        attachment_add(complaint=complaint, file=photo, actor=actor).pk for photo in _photos_list(photos)
+    ]
+    params = dict(params or {})
+    if uploaded and action == "resolve_on_spot" and not params.get("photos"):
+        params["photos"] = uploaded
+    return complaint_action(complaint_id=complaint.pk, action=action, actor=actor, params=params, now=now)
+
+
+@transaction.atomic
+def complaint_report_with_photos(
+    *, actor, data: dict, photos=(), resolve_result: str = "", now: datetime | None = None
+) -> Complaint:
+    """A grid worker's report (上报): intake, its photos, and — when ``resolve_result`` is given — the
+    on-the-spot resolution (当场处置), in one transaction.
+
+    Photos and the resolution need the worker's role on the complaint, i.e. a location inside one of
+    their grid cells: anywhere else the report is refused with a ``location`` error, nothing stored."""
+    photos = _photos_list(photos)
+    complaint = complaint_submit(actor=actor, data=data, now=now)
+    if resolve_result and not photos:
+        raise ApplicationError(_("当场处置须上传处置后照片"), errors={"photos": [_("请上传现场照片")]})
+    if (photos or resolve_result) and not (
+        complaint.grid_id and actor.grid_cells.filter(pk=complaint.grid_id).exists()
+    ):
+        raise ApplicationError(
+            _("上报位置不在您负责的网格内"), errors={"location": [_("请在本人网格内定位，或不附照片上报")]}
+        )
+    for photo in photos:
+        attachment_add(complaint=complaint, file=photo, actor=actor)
+    if resolve_result:
+        complaint = complaint_action(
+            complaint_id=complaint.pk,
+            action="resolve_on_spot",
+            actor=actor,
+            params={"result": resolve_result},
+            now=now,
+        )
+    return complaint

@@ -231,6 +231,33 @@ def psych_refer(c: Complaint, p: dict, now: datetime) -> dict:
     return {"unit": centre.code if centre else None, "due_at": due.isoformat() if due else None}
 
 
+def to_mediation(c: Complaint, p: dict, now: datetime) -> dict:
+    """The complaint waits for the mediation case: no clock runs, a pending extension request lapses;
+    the units keep their assignments (the complaint may come back to them)."""
+    c.suspended_at = now
+    c.pending_extension_days = 0
+    return {"case_number": p["_case_number"]}
+
+
+def mediation_result(c: Complaint, p: dict, now: datetime) -> dict:
+    """The case ended: closed with the outcome, or back to handling with a fresh clock."""
+    c.suspended_at = None
+    where = p["_mediation_to"]
+    if where == "closed":
+        c.closed_at = now
+        c.result = p.get("note") or c.result
+        # Resolved when an agreement was reached, unless the case says it was not performed.
+        c.resolved = p["outcome"] == "agreement" and p.get("resolved") is not False
+    elif where == "in_progress":
+        complaint_clock_start(complaint=c, now=now)  # mediation failed: a new limit for handling
+        c.signed_at = now  # the lead unit still holds it: no new sign-off
+    else:
+        _deactivate_assignments(c)
+        c.lead_unit = None
+        c.sign_deadline = c.handle_deadline = None
+    return {"outcome": p["outcome"], "case_number": p.get("case_number"), "to": where}
+
+
 EFFECTS = {
     name: fn for name, fn in globals().items() if callable(fn) and getattr(fn, "__module__", "") == __name__
 }

@@ -99,6 +99,14 @@ def not_already_referred(c: Complaint, params: dict, now: datetime) -> str | Non
     return _("已转介心理服务") if c.psych_referral else None
 
 
+def mediation_case_registered(c: Complaint, params: dict, now: datetime) -> str | None:
+    """Only a registered mediation case (its signed ticket, see transition_params) moves a complaint to
+    mediation: a complaint must never wait in ``mediating`` without a case that will report back."""
+    if params.get("_case_number"):
+        return None
+    return _("请先由调解组织登记调解案件（在“转人民调解”页面办理）")
+
+
 GUARDS = {
     name: fn
     for name, fn in globals().items()

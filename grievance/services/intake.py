@@ -275,14 +275,17 @@ def _route_on_commit(complaint_id: int) -> None:
 
 
 @transaction.atomic
-def complaint_submit(*, actor, data: dict, now: datetime | None = None) -> Complaint:
+def complaint_submit(*, actor, data: dict, now: datetime | None = None, client_name: str = "") -> Complaint:
     """Validate ``data`` (API.md "Complaints"), store the complaint and its "submit" event, queue routing.
 
     ``actor``: the user submitting (an ``AnonymousUser`` for anonymous citizens), or None for a trusted
-    internal caller. Raises ``ApplicationError`` with field errors; nothing is written then.
+    internal caller, which alone may name the outside system it speaks for (``client_name``, e.g. an
+    Open311 client). Raises ``ApplicationError`` with field errors; nothing is written then.
     """
     now = now or timezone.now()
     values = _clean(data, actor, now)
+    if actor is None and client_name:
+        values["client_name"] = client_name[:64]
     user = actor if _is_user(actor) else None
     matter: Matter | None = values.pop("matter")
     answer = values.pop("answer")
@@ -309,6 +312,8 @@ def complaint_submit(*, actor, data: dict, now: datetime | None = None) -> Compl
         created_by=user,
     )
     payload = {"channel": complaint.channel}
+    if complaint.client_name:
+        payload["client"] = complaint.client_name
     if suggested is not None:
         payload["suggested_matter"] = suggested.matter
         payload["suggested_score"] = suggested.score

@@ -36,6 +36,7 @@ from grievance.selectors.notifications import (
 from grievance.services.deadlines import SIGN_OVERDUE_ACTION, SUPERVISION_LABELS
 from grievance.services.notifications import Recipient, notification_create
 from grievance.services.review import complaint_schedule_return_visit, complaint_schedule_review
+from grievance.services.rollups import complaint_rollup_refresh
 from grievance.services.supervision import complaint_deadline_task_schedule
 from grievance.workflow import CLOCKED
 
@@ -192,5 +193,6 @@ def complaint_event_process(*, event_id: int, notifies: bool = True) -> None:
         complaint_schedule_return_visit(complaint_id=event.complaint_id, event_id=event.pk)
     if event.to_status in CLOCKED:
         complaint_deadline_task_schedule(complaint_id=event.complaint_id, now=timezone.now())
+    complaint_rollup_refresh(complaint_id=event.complaint_id)  # dashboard rollups (state-based: idempotent)
     # Last: a crash before this line leaves the event to the outbox sweeper (the steps above are idempotent).
     EventProcessed.objects.get_or_create(event_id=event.pk)

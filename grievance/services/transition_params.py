@@ -4,6 +4,7 @@ Raises ``ApplicationError`` (400, field errors) for malformed parameters; the bu
 depend on state are guards (services.guards) and answer 409.
 """
 
+from django.core import signing
 from django.utils.translation import gettext as _
 
 from common.exceptions import ApplicationError
@@ -48,6 +49,26 @@ def _photos_attached(complaint: Complaint, value) -> bool:
     if not ids or found != len(ids):
         _error("photos", _("附件不存在、不属于该诉求或不是图片"))
     return True
+
+
+MEDIATION_TICKET_SALT = "grievance.to_mediation"
+MEDIATION_TICKET_MAX_AGE = 600  # seconds: the ticket is used in the transaction that registers the case
+# Outcome of a mediation case → where the complaint goes: closed, or back to handling ("back").
+MEDIATION_OUTCOMES = {"agreement": "closed", "withdrawn": "closed", "failed": "back", "refused": "back"}
+
+
+def mediation_ticket(*, complaint_id: int, case_number: str) -> str:
+    """A signed ticket that a mediation case was registered for the complaint; ``to_mediation`` needs it,
+    so a complaint never waits in ``mediating`` without a case (the API cannot forge one)."""
+    return signing.dumps({"complaint": complaint_id, "case": case_number}, salt=MEDIATION_TICKET_SALT)
+
+
+def _mediation_case_number(complaint: Complaint, ticket) -> str | None:
+    try:
+        data = signing.loads(str(ticket or ""), salt=MEDIATION_TICKET_SALT, max_age=MEDIATION_TICKET_MAX_AGE)
+    except signing.BadSignature:  # also expired
+        return None
+    return data.get("case") if data.get("complaint") == complaint.pk else None
 
 
 def prepare(action: str, complaint: Complaint, params: dict) -> dict:
@@ -97,6 +118,15 @@ def prepare(action: str, complaint: Complaint, params: dict) -> dict:
             p["_escalate_to"], p["_parent"] = "centre", None
     elif action == "resolve_on_spot":
         p["_has_photo"] = _photos_attached(complaint, p.get("photos", p.get("photo")))
+    elif action == "to_mediation":
+        p["_case_number"] = _mediation_case_number(complaint, p.get("mediation_ticket"))
+    elif action == "mediation_result":
+        if p.get("outcome") not in MEDIATION_OUTCOMES:
+            _error("outcome", _("调解结果应为：%(choices)s") % {"choices": ", ".join(MEDIATION_OUTCOMES)})
+        where = MEDIATION_OUTCOMES[p["outcome"]]
+        if where == "back":
+            where = "in_progress" if complaint.lead_unit_id else "pending_dispatch"
+        p["_mediation_to"] = where
     elif action == "supervise" and p.get("level") not in (None, ""):
         try:
             p["level"] = int(p["level"])

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from common.exceptions import ApplicationError, NotFoundError
 from grids.geo import boundary_geometry
 from grids.models import GridCell
-from grievance.models import Channel, Complaint, Matter
+from grievance.models import Channel, Matter
 from grievance.services.intake import complaint_submit
 from open311.conf import open311_setting
 from open311.models import ApiKey, AttributeType, Open311Request, ServiceDefinition
@@ -97,13 +97,12 @@ def _location(fields: dict, errors: dict) -> dict:
     if len(address) > 255:
         errors["address_string"] = [_("不能超过%(n)d个字符") % {"n": 255}]
     address_id = fields.get("address_id") or ""
-    if address_id and lat is None and lng is None and "lat" not in errors and "long" not in errors:
-        hit = _grid_point(address_id)
-        if hit is None:
-            errors["address_id"] = [_("未知的地址编码（应为15位网格编码）：%(code)s") % {"code": address_id}]
-        else:
-            lat, lng, label = hit
-            address = address or label
+    hit = _grid_point(address_id) if address_id else None
+    if address_id and hit is None:
+        errors["address_id"] = [_("未知的地址编码（应为15位网格编码）：%(code)s") % {"code": address_id}]
+    elif hit is not None and lat is None and lng is None and not {"lat", "long"} & errors.keys():
+        lat, lng, label = hit  # lat/long, when sent, are more precise than the grid cell
+        address = address or label
     located_badly = {"lat", "long", "address_string", "address_id"} & errors.keys()
     if lat is None and lng is None and not address and not address_id and not located_badly:
         errors["location"] = [_("请提供位置：lat 与 long、address_string 或 address_id")]
@@ -212,13 +211,9 @@ def service_request_create(
         **{k: v for k, v in contact.items() if k != "email"},
     }
     try:
-        complaint = complaint_submit(actor=None, data=data, now=now)
+        complaint = complaint_submit(actor=None, data=data, now=now, client_name=api_key.name)
     except ApplicationError as exc:
         raise _intake_errors(exc) from exc
-    # Intake has no parameter for the client's name: set in the same transaction as the submit event,
-    # before routing is queued (on commit).
-    Complaint.objects.filter(pk=complaint.pk).update(client_name=api_key.name)
-    complaint.client_name = api_key.name
     return Open311Request.objects.create(
         complaint=complaint,
         api_key=api_key,

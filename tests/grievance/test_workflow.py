@@ -17,6 +17,7 @@ from grievance.management.commands.workflow_diagram import lifecycle_markdown
 from grievance.models import Complaint, ComplaintEvent, Disposition, Status
 from grievance.services.effects import EFFECTS
 from grievance.services.guards import GUARDS
+from grievance.services.transition_params import mediation_ticket
 from grievance.services.transitions import complaint_transition
 from grievance.workflow import (
     ACTIONS,
@@ -58,6 +59,10 @@ EXPECTED = {
     "warn": (UNIT_WORKING, {R.SYSTEM}, None),
     "supervise": (UNIT_WORKING, {R.SYSTEM, R.DISPATCHER}, None),
     "psych_refer": (BEFORE_RESULT, {R.DISPATCHER, R.OPERATOR, R.LEAD}, None),
+    # DOMAIN.md §4: a dispatcher or the handling unit turns the dispute into a mediation case; the
+    # complaint waits in ``mediating`` and only the case (the system) reports the outcome back.
+    "to_mediation": ({S.PENDING_DISPATCH} | UNIT_WORKING, {R.DISPATCHER, R.LEAD}, S.MEDIATING),
+    "mediation_result": ({S.MEDIATING}, {R.SYSTEM}, S.CLOSED),
 }
 VALID_PARAMS = {
     "dispatch": {"unit": "PS-CG", "note": "改派城管"},
@@ -76,6 +81,7 @@ VALID_PARAMS = {
     "escalate": {"note": "超出社区处置能力"},
     "resolve_on_spot": {"result": "已当场清理"},
     "supervise": {"level": 2},
+    "mediation_result": {"outcome": "agreement", "case_number": "〔2026〕坪人调字第1号", "note": "调解成功"},
 }
 
 
@@ -185,6 +191,10 @@ def _setup_for(world, status: str, action: str) -> tuple[Complaint, dict]:
         params["into"] = complaint_new(world).pk
     if action == "resolve_on_spot":
         params["photos"] = [photo_of(complaint).pk]
+    if action == "to_mediation":
+        params["mediation_ticket"] = mediation_ticket(
+            complaint_id=complaint.pk, case_number="〔2026〕坪人调字第1号"
+        )
     return complaint, params
 
 
@@ -331,6 +341,49 @@ def test_dispatch_to_the_centre_or_to_the_lead_as_co_unit_is_refused(world):
     assert "指挥中心" in error.message
     error = _refusal(**base, params={"unit": "PS-CG", "co_units": ["PS-CG"]})
     assert "协办" in error.message
+
+
+@pytest.mark.django_db
+def test_to_mediation_needs_the_ticket_of_a_registered_case_for_this_complaint(world):
+    complaint = complaint_in(world, S.IN_PROGRESS)
+    base = {"complaint_id": complaint.pk, "action": "to_mediation", "actor": world.dispatcher}
+    error = _refusal(**base, params={})
+    assert "登记调解案件" in error.message
+    other = complaint_in(world, S.IN_PROGRESS)
+    for ticket in ("forged", mediation_ticket(complaint_id=other.pk, case_number="〔2026〕坪人调字第9号")):
+        error = _refusal(**base, params={"mediation_ticket": ticket, "_case_number": "x"})
+        assert "登记调解案件" in error.message
+    complaint.refresh_from_db()
+    assert complaint.status == S.IN_PROGRESS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("outcome", "had_lead", "target"),
+    [
+        ("agreement", True, S.CLOSED),
+        ("withdrawn", True, S.CLOSED),
+        ("failed", True, S.IN_PROGRESS),
+        ("refused", False, S.PENDING_DISPATCH),
+    ],
+)
+def test_mediation_result_closes_or_gives_the_complaint_back(world, outcome, had_lead, target):
+    complaint = complaint_in(world, S.MEDIATING, dispatch=had_lead)
+    params = {"outcome": outcome, "case_number": "〔2026〕坪人调字第2号", "note": "调解结果"}
+    complaint_transition(complaint_id=complaint.pk, action="mediation_result", params=params)
+    complaint.refresh_from_db()
+    assert complaint.status == target
+    if target == S.IN_PROGRESS:
+        assert complaint.handle_deadline > complaint.signed_at  # a fresh clock for the unit
+    if target == S.CLOSED:
+        assert complaint.closed_at is not None and complaint.resolved is (outcome == "agreement")
+    with pytest.raises(ApplicationError) as caught:
+        complaint_transition(
+            complaint_id=complaint_in(world, S.MEDIATING).pk,
+            action="mediation_result",
+            params={"outcome": "x"},
+        )
+    assert caught.value.status == 400 and "outcome" in caught.value.errors
 
 
 @pytest.mark.django_db

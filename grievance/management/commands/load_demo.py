@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from credit.demo import demo_credit_load
 from grids.demo.accounts import demo_accounts_load
 from grids.demo.territory import demo_territory_load
 from grids.demo.units import demo_units_load
@@ -34,9 +35,19 @@ class Command(BaseCommand):
                 ("units", lambda: demo_units_load(data_dir=data_dir)),
                 ("matters", lambda: demo_matters_load(data_dir=data_dir)),
                 ("accounts", lambda: demo_accounts_load()),
+                ("credit", lambda: demo_credit_load()),
+                ("open311", lambda: _open311_demo()),
             ]
             for name, step in steps:
                 counts = step()
                 summary = ", ".join(f"{k}={v}" for k, v in (counts or {}).items())
                 self.stdout.write(f"{name}: {summary}")
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
+
+
+def _open311_demo() -> dict:
+    # Wiring only: the Open311 app builds on grievance, so it is imported here, not at module level.
+    from open311.demo import open311_demo_definitions_load
+
+    return {"service_definitions": open311_demo_definitions_load()}
+

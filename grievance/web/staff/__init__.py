@@ -1,0 +1,1 @@
+"""The staff workbenches (``/work/``): operator, dispatcher, unit handler, grid worker pages."""

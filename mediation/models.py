@@ -1,1 +1,0 @@
-"""Mediation cases (filled by the mediation issue)."""
