@@ -1,4 +1,10 @@
 # One image for web, worker and beat (docker-compose.yml reuses it).
+# Front-end packages (htmx, Leaflet) come from the npm registry at build time, never from a CDN.
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
 WORKDIR /app
@@ -6,6 +12,7 @@ RUN useradd --system --create-home --uid 1000 app
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir . && rm -rf build *.egg-info
 COPY . .
+COPY --from=assets /app/node_modules ./node_modules
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v 0 \
     && mkdir -p /app/var && chown -R app /app/var
 USER app

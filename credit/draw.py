@@ -16,6 +16,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 UNRATED = "-"
 
 
@@ -81,10 +83,10 @@ def draw_run(inputs: DrawInputs) -> DrawResult:
     for which too few conflict-free inspectors are in the pool.
     """
     if inputs.per_target < 2:
-        raise DrawError("每户至少须由2名检查人员检查", errors={"inspectors_per_target": ["至少为2"]})
+        raise DrawError(_("每户至少须由2名检查人员检查"), errors={"inspectors_per_target": [_("至少为2")]})
     bad = [g for g, r in inputs.ratios.items() if not (0 <= float(r) <= 1)]
     if bad:
-        raise DrawError("抽查比例应在0到1之间", errors={"grade_ratios": bad})
+        raise DrawError(_("抽查比例应在0到1之间"), errors={"grade_ratios": bad})
     rng = random.Random(inputs.seed)
     groups: dict[str, list[int]] = {}
     for subject_id, grade in inputs.targets:
@@ -113,7 +115,7 @@ def draw_run(inputs: DrawInputs) -> DrawResult:
         assignments.append((subject_id, tuple(sorted(rng.sample(eligible, inputs.per_target)))))
     if short:
         raise DrawError(
-            "无回避关系的检查人员不足，无法抽取", errors={"inspectors": [f"subject {s}" for s in short]}
+            _("无回避关系的检查人员不足，无法抽取"), errors={"inspectors": [f"subject {s}" for s in short]}
         )
     log.append({"targets": len(assignments), "inspectors": len(inspectors), "per_target": inputs.per_target})
     return DrawResult(tuple(assignments), tuple(log))

@@ -56,10 +56,8 @@ def credit_lookup_view(request):
             subjects = list(subject_lookup(q=q, user=request.user)[:50])
         except ApplicationError as exc:
             error = exc.message
-    rows = [
-        {"subject": s, "name": subject_display_name(subject=s, full=credit_actor(request.user).is_agency)}
-        for s in subjects or []
-    ]
+    full = credit_actor(request.user).is_agency
+    rows = [{"subject": s, "name": subject_display_name(subject=s, full=full)} for s in subjects or []]
     return render(
         request,
         "credit/lookup.html",

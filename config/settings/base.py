@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (templates use request.csp_nonce for inline blocks).
+    "common.security.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -220,7 +222,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("STUCK_SWEEP_SECONDS", default=60.0),
         "options": {"expires": 55},
     },
+    # Privacy: anonymise final complaints past GRIEVANCE["RETENTION_DAYS"] (daily, idempotent).
+    "complaints-anonymise-expired": {
+        "task": "grievance.complaints_anonymise_expired",
+        "schedule": env.float("ANONYMISE_SWEEP_SECONDS", default=86400.0),
+        "options": {"expires": 3600},
+    },
 }
+# Task modules beyond the apps' ``tasks.py`` (autodiscovered).
+CELERY_IMPORTS = ["grievance.tasks_privacy"]
+# Workers log through Django's LOGGING (its personal-data filter included), not Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Workers reuse database connections instead of reconnecting around every task.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
@@ -277,6 +289,8 @@ GRIEVANCE = {
         "EMAIL_NOTIFICATION_KINDS", default=["supervise_3", "supervise_4", "supervise_5"]
     ),
     "NOTIFICATION_MAX_ATTEMPTS": env.int("NOTIFICATION_MAX_ATTEMPTS", default=8),
+    # Final complaints closed longer ago than this are anonymised (grievance.services.privacy).
+    "RETENTION_DAYS": env.int("RETENTION_DAYS", default=1095),
 }
 
 # Open311 GeoReport v2 (open311/conf.py lists every key with its default).
@@ -293,7 +307,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal data never reaches a log: phone and ID numbers are masked on every handler.
+    "filters": {"personal_data": {"()": "common.privacy.PersonalDataLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.exceptions import NotFoundError
+from common.pagination import StandardPagination
 from credit.api.common import credit_context, request_data
 from credit.api.serializers import (
     CreditDrawInputSerializer,
@@ -37,7 +38,9 @@ class CreditPlanListApi(APIView):
     @extend_schema(responses={200: CreditInspectionPlanSerializer(many=True)})
     def get(self, request):
         plans = inspection_plan_list_for_actor(user=request.user).prefetch_related("items", "inspectors")
-        return Response(CreditInspectionPlanSerializer(plans, many=True).data)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(plans, request, view=self)
+        return paginator.get_paginated_response(CreditInspectionPlanSerializer(page, many=True).data)
 
     @extend_schema(request=CreditPlanInputSerializer, responses={201: CreditInspectionPlanSerializer})
     def post(self, request):

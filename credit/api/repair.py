@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import StandardPagination
 from credit.api.common import credit_context, request_data
 from credit.api.serializers import (
     CreditRepairActionInputSerializer,
@@ -34,10 +35,10 @@ class CreditRepairListApi(APIView):
         responses={200: CreditRepairSerializer(many=True)},
     )
     def get(self, request):
-        repairs = list(
-            repair_list_for_actor(user=request.user, status=request.query_params.get("status"))[:500]
-        )
-        return Response(_data(request, repairs, many=True))
+        repairs = repair_list_for_actor(user=request.user, status=request.query_params.get("status"))
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(repairs, request, view=self)
+        return paginator.get_paginated_response(_data(request, page, many=True))
 
     @extend_schema(request=CreditRepairApplyInputSerializer, responses={201: CreditRepairSerializer})
     def post(self, request):

@@ -23,6 +23,7 @@ from credit.models import (
     Severity,
     TaskStatus,
 )
+from credit.models.inspections import default_grade_ratios
 from credit.parsing import date_or_none
 from credit.selectors.access import credit_actor
 from credit.selectors.inspections import TARGET_FILTER_KEYS, inspection_conflicts, inspection_pool_targets
@@ -93,7 +94,7 @@ def inspection_plan_create(
     unknown = sorted(set(target_filter) - set(TARGET_FILTER_KEYS))
     if unknown:
         errors["target_filter"] = [_("未知筛选条件：") + ", ".join(unknown)]
-    ratios = _ratios_clean(grade_ratios or InspectionPlan._meta.get_field("grade_ratios").default(), errors)
+    ratios = _ratios_clean(grade_ratios or default_grade_ratios(), errors)
     if errors:
         raise ApplicationError(_("抽查计划有误"), errors=errors)
     plan = InspectionPlan.objects.create(

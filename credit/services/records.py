@@ -193,15 +193,42 @@ def record_write(
 
 @transaction.atomic
 def record_create(
-    *, subject: CreditSubject, kind: str, actor, department: Unit | None = None, **fields
+    *,
+    subject: CreditSubject,
+    kind: str,
+    actor,
+    title: str,
+    decision_date: date,
+    department: Unit | None = None,
+    severity: str | None = None,
+    decision_number: str = "",
+    details: Mapping | None = None,
+    internal_note: str = "",
+    data: Mapping | None = None,
+    publish: bool = True,
+    now: datetime | None = None,
 ) -> CreditRecord:
     """A department (for itself) or a credit officer (for any department) records a decision.
 
-    ``fields`` are those of ``record_write`` (title, decision_date, severity, decision_number, details,
-    internal_note, data, publish, now). Licences and penalties need the "双公示" items.
+    Licences and penalties need the "双公示" items in ``details`` (see ``REQUIRED_DETAILS``);
+    ``publish=False`` keeps a record back (it then counts as overdue after 7 working days).
     """
     department = _department_for(actor=actor, department=department)
-    return record_write(subject=subject, kind=kind, department=department, recorded_by=actor, **fields)
+    return record_write(
+        subject=subject,
+        kind=kind,
+        title=title,
+        decision_date=decision_date,
+        recorded_by=actor,
+        severity=severity,
+        department=department,
+        decision_number=decision_number,
+        details=details,
+        internal_note=internal_note,
+        data=data,
+        publish=publish,
+        now=now,
+    )
 
 
 def _may_change(*, actor, record: CreditRecord) -> None:

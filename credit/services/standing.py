@@ -165,3 +165,12 @@ def list_entry_remove(
     )
     subject_grade_refresh(subject=entry.subject, at=at)
     return entry
+
+
+def subjects_standing_refresh_all(*, at: datetime | None = None) -> int:
+    """Refresh every subject, each in its own transaction (a nightly sweep: lists end as periods end)."""
+    count = 0
+    for subject in CreditSubject.objects.order_by("pk").iterator(chunk_size=500):
+        subject_standing_refresh(subject=subject, at=at)
+        count += 1
+    return count

@@ -42,6 +42,7 @@ from grievance.services.actions import complaint_action
 from grievance.services.attachments import attachment_add
 from grievance.services.duplicates import complaint_duplicates
 from grievance.services.intake import complaint_submit
+from grievance.services.privacy import complaint_contact_read_record
 from grievance.services.support import complaint_support_add
 
 LIST_FILTERS = [
@@ -73,6 +74,8 @@ def complaint_detail_data(request, complaint) -> dict:
         "contact_visible": complaint_contact_visible(user=user, complaint=complaint),
         "allowed_actions": complaint_allowed_actions_for(user=user, complaint=complaint),
     }
+    if context["contact_visible"]:  # who looked (issue 11): the full contact is about to be shown
+        complaint_contact_read_record(user=user, complaint=complaint, via="api", path=request.path)
     return ComplaintDetailSerializer(complaint, context=context).data
 
 

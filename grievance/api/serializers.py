@@ -10,6 +10,7 @@ import re
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
 from common.validators import mask_name, mask_phone
@@ -18,12 +19,12 @@ from grievance.selectors.complaints import complaint_events_for_actor
 from grievance.services.deadlines import SUPERVISION_LABELS, complaint_overdue
 from grievance.workflow import TRANSITIONS
 
-ACTION_LABELS = {t.action: t.label for t in TRANSITIONS} | {
-    "submit": "提交诉求",
-    "support": "附议",
-    "rate": "市民评价",
-    "attach": "上传附件",
-    "merged_in": "并入其他诉求",
+ACTION_LABELS = {t.action: _lazy(t.label) for t in TRANSITIONS} | {
+    "submit": _lazy("提交诉求"),
+    "support": _lazy("附议"),
+    "rate": _lazy("市民评价"),
+    "attach": _lazy("上传附件"),
+    "merged_in": _lazy("并入其他诉求"),
 }
 _PHONE_LIKE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 _ID_LIKE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")

@@ -64,3 +64,6 @@ __all__ = [
     "WarningKind",
     "WarningStatus",
 ]
+from .privacy import PersonalDataRead  # appended: who looked (issue 11)
+
+__all__ += ["PersonalDataRead"]

@@ -49,6 +49,13 @@ DISPATCH_TABS = {
 }
 INBOX_TABS = ("sign", "progress", "co", "unit")
 SORTS = ("received", "-received", "deadline", "-deadline")
+# Each list's order unless the user picks another: queues oldest first, running work by deadline
+# (the sign-off tab by its sign-off deadline), searches newest first.
+DEFAULT_SORT = (
+    dict.fromkeys(("queue", "returned", "verify", "visits"), "received")
+    | dict.fromkeys(("extensions", "supervision", "sign", "progress", "co", "unit"), "deadline")
+    | dict.fromkeys(("grid", "complaints"), "-received")
+)
 OPEN_WORK = (Status.DISPATCHED, Status.IN_PROGRESS, Status.HANDLED)
 GRID_ACTIONABLE = (Status.SUBMITTED, Status.PENDING_DISPATCH, Status.DISPATCHED, Status.IN_PROGRESS)
 RED, YELLOW, GREEN = "red", "yellow", "green"
@@ -146,14 +153,15 @@ def _latest_note(action: str):
     return Subquery(events.values("note")[:1])
 
 
-def _sorted(qs: QuerySet, sort: str | None, default: str, *, deadline_field: str = "handle_deadline"):
+def _sorted(qs: QuerySet, sort: str | None, default: str, *, deadline_field="handle_deadline", first=()):
+    """Order by the chosen ``sort`` (else ``default``), after the fixed ``first`` keys (e.g. the rung)."""
     sort = sort if sort in SORTS else default
     if sort.endswith("deadline"):
-        order = F(deadline_field).asc(nulls_last=True)
-        if sort.startswith("-"):
-            order = F(deadline_field).desc(nulls_last=True)
-        return qs.order_by(order, "received_at", "id")
-    return qs.order_by("received_at", "id") if sort == "received" else qs.order_by("-received_at", "-id")
+        column = F(deadline_field)
+        order = column.desc(nulls_last=True) if sort.startswith("-") else column.asc(nulls_last=True)
+        return qs.order_by(*first, order, "received_at", "id")
+    received = ("received_at", "id") if sort == "received" else ("-received_at", "-id")
+    return qs.order_by(*first, *received)
 
 
 def _visible(user, filters, *, fixed_status: bool, now) -> QuerySet[Complaint]:
@@ -182,26 +190,25 @@ def dispatch_tab_list(*, user, tab: str, filters=None, sort: str | None = None, 
             qs = qs.filter(queue_action="return").annotate(return_reason=F("queue_note"))
         else:
             qs = qs.filter(Q(queue_action__isnull=True) | ~Q(queue_action="return"))
-        return _sorted(qs, sort, "received")
+        return _sorted(qs, sort, DEFAULT_SORT[tab])
     if tab == "extensions":
         qs = _visible(user, filters, fixed_status=True, now=now).filter(
             status=Status.IN_PROGRESS, pending_extension_days__gt=0
         )
-        return _sorted(qs.annotate(extension_reason=_latest_note("request_extension")), sort, "deadline")
+        return _sorted(
+            qs.annotate(extension_reason=_latest_note("request_extension")), sort, DEFAULT_SORT[tab]
+        )
     if tab == "verify":
         queue = complaint_verification_queue(user=user).values("pk")
         qs = _visible(user, filters, fixed_status=True, now=now).filter(pk__in=queue)
-        return _sorted(qs, sort, "received")
+        return _sorted(qs, sort, DEFAULT_SORT[tab])
     if tab == "visits":
         queue = complaint_return_visit_queue(user=user).values("pk")
-        return _sorted(
-            _visible(user, filters, fixed_status=True, now=now).filter(pk__in=queue), sort, "received"
-        )
+        qs = _visible(user, filters, fixed_status=True, now=now).filter(pk__in=queue)
+        return _sorted(qs, sort, DEFAULT_SORT[tab])
     qs = _visible(user, filters, fixed_status=False, now=now).filter(status__in=CLOCKED)
     qs = qs.filter(Q(handle_deadline__lt=now) | Q(supervision_level__gte=2))
-    return _sorted(qs, sort, "deadline").order_by(
-        "-supervision_level", F("handle_deadline").asc(nulls_last=True), "id"
-    )
+    return _sorted(qs, sort, DEFAULT_SORT["supervision"], first=("-supervision_level",))
 
 
 def dispatch_tab_counts(*, user, now=None) -> dict[str, int]:
@@ -233,12 +240,12 @@ def inbox_tab_list(*, user, tab: str, filters=None, sort: str | None = None, now
         qs = _visible(user, filters, fixed_status=True, now=now).filter(
             _held(units, [AssignmentRole.LEAD]), status=Status.DISPATCHED
         )
-        return _sorted(qs, sort, "deadline", deadline_field="sign_deadline")
+        return _sorted(qs, sort, DEFAULT_SORT[tab], deadline_field="sign_deadline")
     if tab == "progress":
         qs = _visible(user, filters, fixed_status=True, now=now).filter(
             _held(units, [AssignmentRole.LEAD]), status=Status.IN_PROGRESS
         )
-        return _sorted(qs, sort, "deadline")
+        return _sorted(qs, sort, DEFAULT_SORT[tab])
     if tab == "co":
         unanswered = Assignment.objects.filter(
             complaint=OuterRef("pk"),
@@ -250,11 +257,11 @@ def inbox_tab_list(*, user, tab: str, filters=None, sort: str | None = None, now
         qs = _visible(user, filters, fixed_status=True, now=now).filter(
             Exists(unanswered), status__in=CLOCKED
         )
-        return _sorted(qs, sort, "deadline")
+        return _sorted(qs, sort, DEFAULT_SORT[tab])
     qs = _visible(user, filters, fixed_status=False, now=now).filter(
         _held(leader_units(user).values("pk"), list(AssignmentRole)), status__in=OPEN_WORK
     )
-    return _sorted(qs, sort, "deadline")
+    return _sorted(qs, sort, DEFAULT_SORT[tab])
 
 
 def inbox_tab_counts(*, user, now=None) -> dict[str, int]:
@@ -273,7 +280,7 @@ def grid_open_list(*, user, filters=None, sort: str | None = None, now=None) -> 
     workbench_require(user=user, workbench=GRID)
     cells = grid_cells_for_worker(user).values("pk")
     qs = _visible(user, filters, fixed_status=True, now=now or timezone.now())
-    return _sorted(qs.filter(grid__in=cells, status__in=GRID_ACTIONABLE), sort, "-received")
+    return _sorted(qs.filter(grid__in=cells, status__in=GRID_ACTIONABLE), sort, DEFAULT_SORT[GRID])
 
 
 def grid_verification_list(*, user, filters=None, sort: str | None = None, now=None) -> QuerySet:
@@ -281,7 +288,7 @@ def grid_verification_list(*, user, filters=None, sort: str | None = None, now=N
     workbench_require(user=user, workbench=GRID)
     queue = complaint_verification_queue(user=user).values("pk")
     qs = _visible(user, filters, fixed_status=True, now=now or timezone.now()).filter(pk__in=queue)
-    return _sorted(qs, sort, "received")
+    return _sorted(qs, sort, DEFAULT_SORT["verify"])
 
 
 def grid_cells_with_centre(*, user) -> list[GridCell]:
@@ -303,7 +310,9 @@ def grid_cells_with_centre(*, user) -> list[GridCell]:
 def staff_complaint_list(*, user, filters=None, sort: str | None = None, now=None) -> QuerySet:
     """Every complaint the staff member may see (the general search list)."""
     workbench_require(user=user, workbench=COMPLAINTS)
-    return _sorted(_visible(user, filters, fixed_status=False, now=now or timezone.now()), sort, "-received")
+    return _sorted(
+        _visible(user, filters, fixed_status=False, now=now or timezone.now()), sort, DEFAULT_SORT[COMPLAINTS]
+    )
 
 
 # --- helpers of the operator and dispatcher ---------------------------------------------------------------

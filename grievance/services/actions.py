@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from common.exceptions import ApplicationError, NotFoundError
 from grievance.models import Attachment, Complaint
 from grievance.services.attachments import attachment_add
@@ -113,4 +114,17 @@ def complaint_report_with_photos(
             params={"result": resolve_result},
             now=now,
         )
+    return complaint
+
+
+@transaction.atomic
+def complaint_submit_with_photos(*, actor, data: dict, photos) -> Complaint:
+    """Intake and the photos in one transaction: a refused photo leaves no complaint behind.
+
+    A signed-in citizen uploads as themselves; anyone else's photos are stored by the platform itself
+    (actor None: it receives its own form), since they hold no role on the complaint yet."""
+    complaint = complaint_submit(actor=actor, data=data)
+    uploader = actor if getattr(actor, "role", None) == Role.CITIZEN else None
+    for photo in _photos_list(photos):
+        attachment_add(complaint=complaint, file=photo, actor=uploader)
     return complaint

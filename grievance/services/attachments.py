@@ -4,16 +4,24 @@ Invariants:
 - The type is decided by the file's first bytes (JPEG, PNG, WebP, PDF); the client's name and declared
   type are never trusted. Anything else, an empty file or one over ``ATTACHMENT_MAX_BYTES`` (default
   10 MB) is refused with a field error on ``file`` and nothing is stored.
+- Images are decoded and re-encoded with Pillow before they are stored: only the pixels survive (EXIF
+  with GPS position, camera and time, ICC profiles and text chunks are dropped; the EXIF orientation is
+  applied first so the photo still looks upright). A file that does not decode, or whose header
+  claims more than ``ATTACHMENT_MAX_PIXELS`` pixels (a decompression bomb), is refused. PDFs are
+  stored as sent (served only as downloads, ``nosniff``).
 - Files are stored under random names (``Attachment.file`` upload_to); each upload writes an "attach"
   event in the same transaction unless it belongs to an event the caller gives.
 - Only actors with a role on the complaint upload (the supervisor reads, never writes); nothing is
   added to a complaint that has reached a final status.
 """
 
+import io
 import os
 import unicodedata
+import warnings
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +33,11 @@ from grievance.workflow import ActorRole
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_COUNT = 30
+DEFAULT_MAX_PIXELS = 40_000_000
 NAME_MAX = 255
+# Pillow format per accepted image type, and what the re-encoded file keeps.
+IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+JPEG_MODES = ("L", "RGB", "CMYK")
 
 
 def attachment_max_bytes() -> int:
@@ -47,6 +59,44 @@ def sniff_content_type(head: bytes) -> tuple[str, str] | None:
     if head.startswith(b"%PDF-"):
         return "application/pdf", ".pdf"
     return None
+
+
+def attachment_max_pixels() -> int:
+    return int(settings.GRIEVANCE.get("ATTACHMENT_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+
+
+def image_reencode(file, content_type: str) -> ContentFile:
+    """The image's pixels re-encoded in the same format without any metadata; ApplicationError (on
+    ``file``) when it does not decode as that format or is too large in pixels."""
+    from PIL import Image, ImageOps
+
+    unreadable = ApplicationError(_("附件不符合要求"), errors={"file": [_("图片文件已损坏或无法识别")]})
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                if image.format != IMAGE_FORMATS[content_type]:
+                    raise unreadable
+                if image.width * image.height > attachment_max_pixels():
+                    raise ApplicationError(
+                        _("附件不符合要求"), errors={"file": [_("图片尺寸过大，请缩小后再上传")]}
+                    )
+                image.load()
+                clean = ImageOps.exif_transpose(image)
+    except ApplicationError:
+        raise
+    except Exception as error:  # truncated, corrupt, a bomb: Pillow raises many kinds
+        raise unreadable from error
+    finally:
+        file.seek(0)
+    clean.info = {}
+    if content_type == "image/jpeg" and clean.mode not in JPEG_MODES:
+        clean = clean.convert("RGB")
+    out = io.BytesIO()
+    options = {"quality": 88} if content_type in ("image/jpeg", "image/webp") else {"optimize": True}
+    clean.save(out, format=IMAGE_FORMATS[content_type], exif=b"", **options)
+    return ContentFile(out.getvalue())
 
 
 def _original_name(name: str, extension: str) -> str:
@@ -92,6 +142,7 @@ def attachment_add(*, complaint: Complaint, file, actor, event: ComplaintEvent |
     if errors:
         raise ApplicationError(_("附件不符合要求"), errors=errors)
     content_type, extension = detected
+    stored = image_reencode(file, content_type) if content_type in IMAGE_FORMATS else file
 
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     if event is None:
@@ -105,17 +156,17 @@ def attachment_add(*, complaint: Complaint, file, actor, event: ComplaintEvent |
             from_status=complaint.status,
             to_status=complaint.status,
             note=_("上传附件"),
-            payload={"content_type": content_type, "size": file.size},
+            payload={"content_type": content_type, "size": stored.size},
         )
     attachment = Attachment(
         complaint=complaint,
         event=event,
         original_name=_original_name(getattr(file, "name", ""), extension),
         content_type=content_type,
-        size=file.size,
+        size=stored.size,
         uploaded_by=user,
     )
-    attachment.file.save(extension, file, save=False)
+    attachment.file.save(extension, stored, save=False)
     try:
         attachment.save()
     except Exception:

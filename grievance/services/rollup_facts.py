@@ -94,7 +94,8 @@ class ComplaintHistory:
 
 
 def local_day(moment: datetime | None) -> date | None:
-    return timezone.localdate(moment) if moment is not None else None
+    """The date in the platform's time zone (Asia/Shanghai), the day the filters count by."""
+    return moment.astimezone(timezone.get_default_timezone()).date() if moment is not None else None
 
 
 def handling_bucket(minutes: int) -> int:

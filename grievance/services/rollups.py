@@ -167,17 +167,25 @@ def rollups_catch_up(*, limit: int = 2000) -> int:
 # --- bulk ----------------------------------------------------------------------------------------
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_text(value) -> str:
+    """One value in COPY's text format (hot path of bulk loads: the common types first)."""
+    kind = type(value)
+    if kind is str:
+        return value.translate(_COPY_ESCAPES)
+    if kind is int or kind is float:
+        return str(value)
     if value is None:
         return r"\N"
-    if isinstance(value, bool):
+    if kind is bool:
         return "t" if value else "f"
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, (dict, list)):
-        value = json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return json.dumps(value, ensure_ascii=False).translate(_COPY_ESCAPES)
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def rows_copy(*, model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:

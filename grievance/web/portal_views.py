@@ -12,7 +12,6 @@ are throttled like the API's (DRF ``AnonRateThrottle``).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,13 +21,12 @@ from rest_framework.throttling import AnonRateThrottle
 from accounts.models import Role
 from common.exceptions import ApplicationError, NotFoundError
 from grievance.api.serializers import TrackingSerializer, scrub_personal
-from grievance.models import Complaint
 from grievance.selectors.complaints import complaint_list_for_actor
 from grievance.selectors.matters import matter_get, matter_list, matter_path
 from grievance.selectors.tracking import complaint_get_by_tracking_code, tracking_code_normalize
-from grievance.services.attachments import attachment_add, attachment_max_bytes
+from grievance.services.actions import complaint_submit_with_photos
+from grievance.services.attachments import attachment_max_bytes
 from grievance.services.duplicates import complaint_duplicates
-from grievance.services.intake import complaint_submit
 from grievance.services.routing import routing_suggest
 from grievance.services.support import complaint_rate, complaint_support_add
 from grievance.web.portal_forms import (
@@ -72,7 +70,8 @@ def _user_or_none(request):
 
 
 def status_badge(status: str) -> str:
-    """CSS class of a status badge: done (green), awaiting the citizen (blue), ended otherwise (grey)."""
+    """CSS class of a status badge: closed or answered (green), result under review (amber), ended
+    without handling (grey), on its way (blue)."""
     if status in OK_STATUSES:
         return "badge-ok"
     if status in ENDED_STATUSES:
@@ -89,19 +88,6 @@ def home(request):
 
 
 # --- the complaint form ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def _complaint_submit_with_photos(*, actor, data: dict, photos) -> Complaint:
-    """Intake and the photos in one transaction: a refused photo leaves no complaint behind.
-
-    A signed-in citizen uploads as themselves; an anonymous citizen's photos are stored by the portal
-    (actor None: the platform receiving the form) since they hold no role on the complaint yet."""
-    complaint = complaint_submit(actor=actor, data=data)
-    uploader = actor if getattr(actor, "is_authenticated", False) else None
-    for photo in photos:
-        attachment_add(complaint=complaint, file=photo, actor=uploader)
-    return complaint
 
 
 def _initial_contact(request) -> dict:
@@ -140,7 +126,7 @@ def submit(request):
     form = ComplaintSubmitForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            complaint = _complaint_submit_with_photos(
+            complaint = complaint_submit_with_photos(
                 actor=request.user, data=form.complaint_data(), photos=form.cleaned_data["photos"]
             )
         except ApplicationError as error:
@@ -294,6 +280,8 @@ def _tracking_context(complaint, *, rate_form=None) -> dict:
 
 @require_GET
 def track_detail(request, code: str):
+    if _throttled(request):  # like the tracking API: codes cannot be tried in bulk
+        return _too_many(request, "portal/throttled.html")
     complaint = _by_code_or_none(code)
     if complaint is None:
         return _track_not_found(request, code)

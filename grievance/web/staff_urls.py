@@ -23,6 +23,7 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/act/", detail.complaint_act, name="complaint-act"),
     path("complaints/<int:complaint_id>/upload/", detail.complaint_upload, name="complaint-upload"),
     path("complaints/<int:complaint_id>/visit/", detail.return_visit_script, name="complaint-visit"),
+    path("complaints/<int:complaint_id>/hints/", dispatcher.hints, name="complaint-hints"),
     path("notifications/", common.notification_list, name="notifications"),
     path("notifications/bell/", common.notifications_bell, name="notifications-bell"),
     path("notifications/<int:notification_id>/read/", common.notification_read, name="notification-read"),

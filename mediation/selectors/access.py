@@ -2,7 +2,8 @@
 
 - Mediators of the case's organisation are ``member``; its directors (主任) also ``director``; the
   mediators on the case (active, not recused) are ``mediator``.
-- Inside the case: its mediators and the directors of its organisation (and the system). Everyone
+- Inside the case: its mediators, the directors of its organisation, the member who registered it
+  (and the system). Everyone
   else who may read the case — mediators of a guiding organisation up the ``parent`` chain,
   supervisors, administrators, the command centre for cases converted from complaints — sees the
   parties' personal data masked.
@@ -10,7 +11,7 @@
 
 from accounts.models import Role
 from mediation.models import CaseMediator, MediationCase, MediationOrganisation, Mediator
-from mediation.workflow import CaseRole
+from mediation.workflow import SYSTEM_ONLY, CaseRole, allowed_actions
 
 READ_ALL_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 MAX_ORGANISATION_DEPTH = 6
@@ -65,4 +66,16 @@ def case_actor_roles(*, case: MediationCase, user) -> frozenset[str]:
 def case_inside(*, case: MediationCase, user, roles: frozenset[str] | None = None) -> bool:
     """Whether ``user`` sees the parties' personal data of ``case`` unmasked."""
     roles = case_actor_roles(case=case, user=user) if roles is None else roles
-    return bool(roles & {CaseRole.SYSTEM, CaseRole.MEDIATOR, CaseRole.DIRECTOR})
+    if roles & {CaseRole.SYSTEM, CaseRole.MEDIATOR, CaseRole.DIRECTOR}:
+        return True
+    # Who recorded the application already holds what they typed (and registers more parties).
+    return CaseRole.MEMBER in roles and case.created_by_id is not None and case.created_by_id == user.pk
+
+
+def case_allowed_actions_for(*, user, case: MediationCase, roles: frozenset[str] | None = None) -> list[str]:
+    """Actions ``user`` may attempt on ``case`` now (table and roles; guards are checked on submit).
+    The system's reminder actions are never offered."""
+    if not is_person(user):
+        return []
+    roles = case_actor_roles(case=case, user=user) if roles is None else roles
+    return [action for action in allowed_actions(case.status, roles) if action not in SYSTEM_ONLY]

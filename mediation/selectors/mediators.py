@@ -85,3 +85,13 @@ def organisations_of_user(user) -> QuerySet:
     return MediationOrganisation.objects.filter(
         mediators__user=user, mediators__is_active=True, is_active=True
     ).distinct()
+
+
+def mediators_with_availability(mediators) -> list[Mediator]:
+    """The mediators (from ``mediator_list``) with ``limit`` and ``available_now`` set for display."""
+    today = timezone.localdate()
+    result = list(mediators)
+    for mediator in result:
+        mediator.limit = mediator_limit(mediator=mediator)
+        mediator.available_now = mediator_is_available(mediator=mediator, today=today)
+    return result

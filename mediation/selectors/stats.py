@@ -110,14 +110,14 @@ def mediation_stats(
     type_labels, source_labels = dict(DisputeType.choices), dict(CaseSource.choices)
     by_type = [
         {
-            "type": row["dispute_type"],
+            "key": row["dispute_type"],
             "label": str(type_labels.get(row["dispute_type"], "")),
             "cases": row["cases"],
         }
         for row in qs.values("dispute_type").annotate(cases=Count("pk")).order_by("-cases", "dispute_type")
     ]
     by_source = [
-        {"source": row["source"], "label": str(source_labels.get(row["source"], "")), "cases": row["cases"]}
+        {"key": row["source"], "label": str(source_labels.get(row["source"], "")), "cases": row["cases"]}
         for row in qs.values("source").annotate(cases=Count("pk")).order_by("-cases", "source")
     ]
     organisations = dict(MediationOrganisation.objects.values_list("pk", "code"))

@@ -23,8 +23,7 @@ from grievance.selectors.complaints import complaint_get_for_actor
 from grievance.services.transition_params import mediation_ticket
 from grievance.services.transitions import complaint_transition
 from mediation.models import CaseSource, CaseStatus, MediationCase, PartyKind, PartyRole, PerformanceStatus
-from mediation.services.cases import case_create, case_fields_clean, organisation_for_code
-from mediation.services.parties import parties_clean
+from mediation.services.cases import application_clean, case_create, organisation_for_code
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ def mediation_case_from_complaint(
     now = now or timezone.now()
     complaint = complaint_get_for_actor(user=actor, complaint_id=complaint_id)  # 404 when hidden
     organisation = organisation_for_code(data.get("organisation"))
-    fields = case_fields_clean(
+    fields, parties = application_clean(
         {
             **data,
             "source": CaseSource.COMPLAINT,
@@ -76,10 +75,8 @@ def mediation_case_from_complaint(
             "summary": data.get("summary") or complaint.description,
             "applied_at": None,
         },
+        parties=_parties_with_complainant(complaint, data.get("parties")),
         now=now,
-    )
-    parties = parties_clean(
-        _parties_with_complainant(complaint, data.get("parties")), dispute_type=fields["dispute_type"]
     )
     case = case_create(
         organisation=organisation, fields=fields, parties=parties, actor=actor, complaint=complaint, now=now

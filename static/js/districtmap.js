@@ -50,6 +50,7 @@
 (function (window, document) {
   "use strict";
 
+  var MARKER_PANE = "districtmap-markers";
   var DEFAULT_COLORS = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
   var STYLES = {
     district: { color: "#0b3d6b", weight: 3, fill: true, fillColor: "#ffffff", fillOpacity: 1 },
@@ -108,6 +109,7 @@
       options || {}
     );
     this.layers = {};
+    this.collections = {};
     this.names = {};
     this.leaflet = window.L.map(element, {
       zoomSnap: 0.25,
@@ -116,6 +118,8 @@
       preferCanvas: false,
     });
     this.leaflet.setView([0, 0], 2);
+    // Markers live in a pane above the territory layers, whatever order the layers arrive in.
+    this.leaflet.createPane(MARKER_PANE).style.zIndex = 650;
     this.markerLayer = window.L.layerGroup().addTo(this.leaflet);
     this.pickMarker = null;
     this.legend = null;
@@ -152,6 +156,7 @@
       collections.forEach(function (collection, i) {
         var level = levels[i];
         collection.features.forEach(function (f) { self.names[f.properties.code] = f.properties.name; });
+        self.collections[level] = collection;
         var layer = self._layer(level, collection);
         layer.addTo(self.leaflet);
         self.layers[level] = layer;
@@ -200,8 +205,14 @@
       if (settings[key] !== undefined) self.options[key] = settings[key];
     });
     this.options.values = values || {};
-    var layer = this.layers[this.options.valueLevel];
+    var level = this.options.valueLevel;
+    var layer = this.layers[level];
     if (!layer) return;
+    if (!layer.options.interactive && this._interactive(level)) {
+      // Built before there were values: rebuild it with hover tooltips (and clicks).
+      this.leaflet.removeLayer(layer);
+      layer = this.layers[level] = this._layer(level, this.collections[level]).addTo(this.leaflet);
+    }
     var colors = this.options.colors;
     var numbers = Object.keys(this.options.values).map(function (k) { return self.options.values[k]; });
     var breaks = this.options.breaks || quantileBreaks(numbers, colors.length);
@@ -219,6 +230,10 @@
       }
     });
     this._legend(breaks, colors, numbers);
+    // Boundaries stay readable above the coloured fills.
+    ["street", "community"].forEach(function (name) {
+      if (name !== level && self.layers[name]) self.layers[name].bringToFront();
+    });
   };
 
   DistrictMap.prototype._legend = function (breaks, colors, numbers) {
@@ -248,7 +263,7 @@
     (markers || []).forEach(function (m) {
       if (typeof m.lat !== "number" || typeof m.lng !== "number") return;
       var marker = window.L.circleMarker([m.lat, m.lng], {
-        radius: 7, color: "#ffffff", weight: 2, fillColor: m.color || "#b3261e", fillOpacity: 1,
+        radius: 7, color: "#ffffff", weight: 2, fillColor: m.color || "#b3261e", fillOpacity: 1, pane: MARKER_PANE,
       });
       if (m.label) marker.bindTooltip(escapeText(m.label));
       if (m.href) marker.on("click", function () { window.location.href = m.href; });
@@ -268,6 +283,7 @@
     else {
       this.pickMarker = window.L.circleMarker([point.lat, point.lng], {
         radius: 9, color: "#ffffff", weight: 3, fillColor: "#b3261e", fillOpacity: 1, interactive: false,
+        pane: MARKER_PANE,
       }).addTo(this.leaflet);
     }
     var url = this.options.locateUrl + "?lat=" + point.lat + "&lng=" + point.lng;

@@ -202,7 +202,7 @@ def test_po_file_has_a_real_translation_for_every_entry():
 
 
 def _placeholders(text: str) -> list[str]:
-    return sorted(re.findall(r"%\(\w+\)[sdfr]|%[sdfr]|\{\w*\}", text))
+    return sorted(re.findall(r"%(?:\(\w+\))?[-+ #0]*\d*(?:\.\d+)?[sdifr]|\{\w*\}", text.replace("%%", "")))
 
 
 def test_translations_keep_the_format_placeholders():
@@ -252,11 +252,14 @@ def _python_messages(path: Path) -> set[tuple[str | None, str]]:
 
 def _template_messages(path: Path) -> set[tuple[str | None, str]]:
     text = path.read_text(encoding="utf-8")
-    found = {(None, double or single) for double, single in TEMPLATE_TRANSLATE.findall(text)}
+    # makemessages doubles a literal "%" in template strings (they become python-format msgids).
+    found = {
+        (None, (double or single).replace("%", "%%")) for double, single in TEMPLATE_TRANSLATE.findall(text)
+    }
     for options, body in TEMPLATE_BLOCK.findall(text):
         if "count" in options or "context" in options or "trimmed" in options or "{%" in body:
             continue  # forms this simple scan does not rebuild; makemessages still covers them
-        found.add((None, TEMPLATE_VARIABLE.sub(r"%(\1)s", body)))
+        found.add((None, TEMPLATE_VARIABLE.sub(r"%(\1)s", body.replace("%", "%%"))))
     return found
 
 

@@ -158,3 +158,23 @@ def test_submit_page_fits_a_phone(page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "portal_submit_phone.png"), full_page=True)
     assert page.outside == []
+
+
+def test_photos_are_checked_in_the_browser_before_sending(page, tmp_path):
+    portal_world()
+    open_submit_form(page)
+    images = []
+    for i in range(6):
+        path = tmp_path / f"p{i}.png"
+        path.write_bytes(png_bytes())
+        images.append(str(path))
+    text = tmp_path / "说明.txt"
+    text.write_text("不是图片")
+    page.set_input_files("#id_photos", [*images, str(text)])
+    check = page.locator("#photos-check")
+    expect(check).to_be_visible()
+    expect(check).to_contain_text("说明.txt：只接受 JPEG、PNG、WebP 图片")
+    expect(check).to_contain_text("p5.png 未选入")
+    expect(page.locator("#photo-previews img")).to_have_count(5)
+    assert page.evaluate("document.querySelector('#id_photos').files.length") == 5
+    assert page.outside == []

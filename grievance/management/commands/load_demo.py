@@ -16,6 +16,7 @@ from grids.demo.territory import demo_territory_load
 from grids.demo.units import demo_units_load
 from grids.services.calendar import calendar_seed_from_package
 from grievance.demo.matters import demo_matters_load
+from mediation.demo.load import demo_mediation_load
 
 
 class Command(BaseCommand):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 ("matters", lambda: demo_matters_load(data_dir=data_dir)),
                 ("accounts", lambda: demo_accounts_load()),
                 ("credit", lambda: demo_credit_load()),
+                ("mediation", lambda: demo_mediation_load()),
                 ("open311", lambda: _open311_demo()),
             ]
             for name, step in steps:

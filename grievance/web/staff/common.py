@@ -28,6 +28,7 @@ from grievance.api.serializers import ACTION_LABELS
 from grievance.selectors.notifications import notification_list_for_user
 from grievance.selectors.workbench import (
     COMPLAINTS,
+    DEFAULT_SORT,
     DISPATCH,
     GRID,
     INBOX,
@@ -114,13 +115,17 @@ def list_page(
     *,
     export_title: str,
     export_name: str,
+    default_sort: str,
     per_page: int = PER_PAGE,
     hide_status: bool = False,
 ) -> ListPage | HttpResponse:
     """Filter bar + sorted queryset (``queryset_for(filters, sort)``) + page, or the Excel download
-    of the same queryset when ``?export=xlsx``. Bad filter values show a message and an empty page."""
-    form = ListFilterForm(request.GET or None, hide_status=hide_status)
-    if request.GET and not form.is_valid():
+    of the same queryset when ``?export=xlsx``. Bad filter values show a message and an empty page.
+    ``default_sort`` is the list's own order (the selector's), shown selected in the bar."""
+    data = request.GET.copy()
+    data.setdefault("sort", default_sort)
+    form = ListFilterForm(data, hide_status=hide_status)
+    if not form.is_valid():
         messages.error(request, _("筛选条件有误，已忽略"))
     sort = form.sort_value()
     try:
@@ -172,6 +177,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         lambda filters, sort: staff_complaint_list(user=request.user, filters=filters, sort=sort),
         export_title=_("诉求列表"),
         export_name="complaints",
+        default_sort=DEFAULT_SORT[COMPLAINTS],
     )
     if isinstance(result, HttpResponse):
         return result

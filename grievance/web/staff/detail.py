@@ -29,8 +29,10 @@ from grievance.selectors.workbench import COMPLAINTS, complaint_light, dispatch_
 from grievance.services.actions import complaint_action, complaint_action_with_photos
 from grievance.services.attachments import attachment_add
 from grievance.services.deadlines import SUPERVISION_LABELS
+from grievance.services.privacy import complaint_contact_read_record
 from grievance.web.staff.common import action_item, error_message, safe_next, staff_view
 from grievance.web.staff.forms import DISPOSITION_CHOICES, PHOTO_ACTIONS, SATISFACTION_CHOICES, action_params
+from grievance.workflow import CLOCKED
 
 # Actions with their own page or shown elsewhere on the page rather than as a generic form.
 ORDER = (
@@ -86,12 +88,15 @@ def complaint_context(request: HttpRequest, complaint) -> dict:
     user = request.user
     now = timezone.now()
     visible = complaint_contact_visible(user=user, complaint=complaint)
+    if visible:  # who looked (issue 11): the full contact is about to be shown
+        complaint_contact_read_record(user=user, complaint=complaint, via="web", path=request.path)
     actions = complaint_allowed_actions_for(user=user, complaint=complaint)
     assignments = getattr(complaint, "active_assignments", [])
     context = {
         "complaint": complaint,
         "now": now,
         "light": complaint_light(complaint, now),
+        "clock_running": complaint.status in CLOCKED,
         "contact_visible": visible,
         "contact_name": complaint.contact_name if visible else mask_name(complaint.contact_name),
         "contact_phone": complaint.contact_phone

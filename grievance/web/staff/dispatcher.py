@@ -10,11 +10,14 @@ Every write is a form posted to the complaint's action address (``detail.complai
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from grievance.selectors.complaints import complaint_get_for_actor
 from grievance.selectors.workbench import (
+    DEFAULT_SORT,
     DISPATCH,
     dispatch_hints,
     dispatch_tab_counts,
@@ -23,7 +26,7 @@ from grievance.selectors.workbench import (
     dispatch_units,
 )
 from grievance.services.deadlines import SUPERVISION_LABELS
-from grievance.web.staff.common import action_item, list_page, staff_view
+from grievance.web.staff.common import action_item, list_page, safe_next, staff_view
 from grievance.web.staff.forms import DISPOSITION_CHOICES, SATISFACTION_CHOICES
 
 TAB_LABELS = {
@@ -34,7 +37,8 @@ TAB_LABELS = {
     "visits": gettext_lazy("待回访"),
     "supervision": gettext_lazy("超期督办"),
 }
-# The queue tabs carry suggestions and duplicates per row: shorter pages keep them fast.
+# The queue tabs carry suggestions and duplicates per row (loaded by htmx as each row scrolls into
+# view: scoring a text against the catalogue takes tens of milliseconds) and shorter pages.
 HINT_TABS = ("queue", "returned")
 HINT_PAGE = 10
 
@@ -53,16 +57,13 @@ def console(request: HttpRequest) -> HttpResponse:
         lambda filters, sort: dispatch_tab_list(user=request.user, tab=tab, filters=filters, sort=sort),
         export_title=str(TAB_LABELS[tab]),
         export_name=f"dispatch-{tab}",
+        default_sort=DEFAULT_SORT[tab],
         per_page=HINT_PAGE if tab in HINT_TABS else 25,
         hide_status=tab != "supervision",
     )
     if isinstance(result, HttpResponse):
         return result
-    units = []
-    if tab in HINT_TABS:
-        units = dispatch_units(user=request.user)
-        for row in result.rows:
-            row.hints = dispatch_hints(user=request.user, complaint=row)
+    units = dispatch_units(user=request.user) if tab in HINT_TABS else []
     for row in result.rows:
         row.supervision_label = (
             SUPERVISION_LABELS[row.supervision_level] if row.supervision_level >= 2 else _("已超期（待督办）")
@@ -86,3 +87,16 @@ def console(request: HttpRequest) -> HttpResponse:
             "dispose_action": action_item("dispose"),
         },
     )
+
+
+@staff_view(DISPATCH)
+@require_GET
+def hints(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Routing suggestions and possible duplicates of one queued complaint (a fragment for htmx)."""
+    complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id)
+    context = {
+        "c": complaint,
+        "h": dispatch_hints(user=request.user, complaint=complaint),
+        "next": safe_next(request, reverse("staff:dispatch")),
+    }
+    return render(request, "staff/dispatch/hints.html", context)

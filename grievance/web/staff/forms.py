@@ -66,17 +66,12 @@ class ListFilterForm(forms.Form):
 
 
 def form_errors_from(form: forms.Form, error: ApplicationError) -> None:
-    """Put a service's field errors on ``form``: on the field when the form has it, else on top."""
-    shown = False
+    """Put a service's error on ``form``: its message on top, each field error on its field when the
+    form has it (else on top too)."""
+    form.add_error(None, error.message)
     for field, messages in (error.errors or {}).items():
         for message in messages if isinstance(messages, (list, tuple)) else [messages]:
-            if field in form.fields:
-                form.add_error(field, str(message))
-            else:
-                form.add_error(None, f"{message}")
-            shown = True
-    if not shown:
-        form.add_error(None, error.message)
+            form.add_error(field if field in form.fields else None, str(message))
 
 
 class OperatorIntakeForm(forms.Form):
@@ -186,7 +181,8 @@ PHOTO_ACTIONS = frozenset({"submit_result", "resolve_on_spot", "verify"})
 
 
 def action_params(action: str, post) -> dict:
-    """The parameters of ``action`` from a posted QueryDict (unknown actions take none: the service refuses)."""
+    """The parameters of ``action`` from a posted QueryDict (an unknown action takes none: the service
+    refuses it)."""
     params = {}
     for name in ACTION_FIELDS.get(action, ()):
         if name.endswith("*"):

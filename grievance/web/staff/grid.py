@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from grievance.models.complaints import Status
 from grievance.selectors.workbench import (
+    DEFAULT_SORT,
     GRID,
     grid_cells_with_centre,
     grid_open_list,
@@ -62,6 +63,7 @@ def grid_home(request: HttpRequest) -> HttpResponse:
         lambda filters, sort: grid_open_list(user=request.user, filters=filters, sort=sort),
         export_title=_("网格待处置"),
         export_name="grid-open",
+        default_sort=DEFAULT_SORT[GRID],
         per_page=10,
         hide_status=True,
     )
@@ -71,7 +73,13 @@ def grid_home(request: HttpRequest) -> HttpResponse:
     context.update({"list": result, "next": request.get_full_path(), "now": result.now})
     context["markers"] = json.dumps(
         [
-            {"lat": c.lat, "lng": c.lng, "label": c.title, "color": "#b3261e", "href": reverse("staff:complaint", args=[c.pk])}
+            {
+                "lat": c.lat,
+                "lng": c.lng,
+                "label": c.title,
+                "color": "#b3261e",
+                "href": reverse("staff:complaint", args=[c.pk]),
+            }
             for c in result.rows
             if c.lat is not None and c.lng is not None
         ],

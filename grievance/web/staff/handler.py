@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from grievance.selectors.workbench import (
+    DEFAULT_SORT,
     INBOX,
     inbox_tab_counts,
     inbox_tab_list,
@@ -44,6 +45,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         lambda filters, sort: inbox_tab_list(user=request.user, tab=tab, filters=filters, sort=sort),
         export_title=str(TAB_LABELS[tab]),
         export_name=f"inbox-{tab}",
+        default_sort=DEFAULT_SORT[tab],
         hide_status=tab != "unit",
     )
     if isinstance(result, HttpResponse):

@@ -48,6 +48,8 @@ def test_apply_review_approve(api, old_record, officer, dept_user, citizen):
         == "repaired"
     )
     assert api(citizen).get(f"/api/v1/credit/repairs/{repair['id']}/").status_code == 404
+    assert api(officer).get("/api/v1/credit/repairs/", {"status": "approved"}).json()["count"] == 1
+    assert api(citizen).get("/api/v1/credit/repairs/").json()["count"] == 0
 
 
 def test_unmet_conditions_answer_409_with_the_list(api, company, officer, department):

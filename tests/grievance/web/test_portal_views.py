@@ -251,6 +251,15 @@ def test_anonymous_submissions_are_throttled_like_the_api(client, pw, monkeypatc
     assert Complaint.objects.count() == 1
 
 
+def test_tracking_pages_are_throttled_for_anonymous_callers(client, pw, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1/min"})
+    code = ComplaintFactory().tracking_code
+    assert client.get(reverse("portal:track_detail", args=[code])).status_code == 200
+    assert client.get(reverse("portal:track_detail", args=[code])).status_code == 429
+    client.force_login(pw.world.citizen)  # signed-in users are not counted
+    assert client.get(reverse("portal:track_detail", args=[code])).status_code == 200
+
+
 # --- live hints: category search, suggestion, similar complaints ---------------------------------
 
 

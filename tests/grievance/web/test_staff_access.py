@@ -3,7 +3,7 @@ complaint outside the user's reach answers 404 (also to a handler of another uni
 
 import pytest
 
-from grievance.models import Status
+from grievance.models import PersonalDataRead, Status
 from tests.grievance.actors import complaint_in, complaint_new
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +14,7 @@ PAGES = {
     "/work/operator/knowledge/?q=x": {"operator", "dispatcher"},
     "/work/operator/suggest/?title=路灯": {"operator", "dispatcher"},
     "/work/dispatch/?tab=queue": {"dispatcher"},
+    "/work/complaints/{id}/hints/": {"dispatcher", "operator"},
     "/work/dispatch/?tab=returned": {"dispatcher"},
     "/work/dispatch/?tab=extensions": {"dispatcher"},
     "/work/dispatch/?tab=verify": {"dispatcher"},
@@ -55,15 +56,16 @@ PEOPLE = (
 
 @pytest.mark.parametrize("url", list(PAGES))
 def test_each_page_opens_for_its_roles_and_refuses_everyone_else(world, client_as, url):
+    address = url.format(id=complaint_in(world, Status.PENDING_DISPATCH, dispatch=False).pk)
     for name in PEOPLE:
-        response = client_as(getattr(world, name)).get(url)
+        response = client_as(getattr(world, name)).get(address)
         expected = 200 if name in PAGES[url] else 403
         assert response.status_code == expected, (name, url, response.status_code)
 
 
 @pytest.mark.parametrize("url", [*PAGES, "/work/", "/work/notifications/", "/work/complaints/1/"])
 def test_anonymous_visitors_are_sent_to_the_login_page(client, url):
-    response = client.get(url)
+    response = client.get(url.format(id=1))
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
@@ -86,7 +88,9 @@ def test_complaint_page_is_404_for_a_handler_of_another_unit(world, client_as):
     complaint = complaint_in(world, Status.IN_PROGRESS)
 
     for name in ("lead", "leader", "co", "dispatcher", "operator", "supervisor", "grid_worker"):
-        assert client_as(getattr(world, name)).get(f"/work/complaints/{complaint.pk}/").status_code == 200, name
+        assert client_as(getattr(world, name)).get(f"/work/complaints/{complaint.pk}/").status_code == 200, (
+            name
+        )
     for name in ("other_handler", "street_handler", "other_grid_worker"):
         response = client_as(getattr(world, name)).get(f"/work/complaints/{complaint.pk}/")
         assert response.status_code == 404, name
@@ -131,6 +135,8 @@ def test_contact_is_masked_for_grid_workers_and_shown_to_the_handling_unit(world
     assert "13812345678" in handler_page and "王小明" in handler_page
     assert "13812345678" not in worker_page and "王小明" not in worker_page
     assert "138****5678" in worker_page and "王**" in worker_page
+    reads = PersonalDataRead.objects.filter(complaint=complaint)
+    assert [(r.user, r.via) for r in reads] == [(world.lead, "web")]  # who looked: only the full view
 
 
 def test_lists_always_mask_contacts(world, client_as):

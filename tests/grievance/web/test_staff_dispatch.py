@@ -21,17 +21,27 @@ def act(client, complaint, **data):
 def test_queue_shows_suggestions_and_duplicates_and_dispatches_with_co_handlers(world, client_as):
     MatterFactory.leaf(name="路灯维修", keywords="路灯,灯不亮", unit=world.dept_a)
     older = complaint_in(world, Status.DISPATCHED, title="路灯不亮", description="小区门口路灯坏了")
-    queued = complaint_in(world, Status.PENDING_DISPATCH, dispatch=False, title="路灯不亮了", description="门口路灯坏了")
+    queued = complaint_in(
+        world, Status.PENDING_DISPATCH, dispatch=False, title="路灯不亮了", description="门口路灯坏了"
+    )
     client = client_as(world.dispatcher)
 
     page = client.get("/work/dispatch/?tab=queue").content.decode()
+    hints = client.get(f"/work/complaints/{queued.pk}/hints/?next=/work/dispatch/").content.decode()
 
-    assert queued.title in page
-    assert f'name="unit" value="{world.dept_a.code}"' in page  # one-click dispatch to the suggested unit
-    assert f'name="into" value="{older.pk}"' in page  # one-click merge into the duplicate
+    assert queued.title in page and f'hx-get="/work/complaints/{queued.pk}/hints/' in page
+    assert f'name="unit" value="{world.dept_a.code}"' in hints  # one-click dispatch to the suggested unit
+    assert f'name="into" value="{older.pk}"' in hints  # one-click merge into the duplicate
+    assert 'name="next" value="/work/dispatch/"' in hints
+    assert client_as(world.lead).get(f"/work/complaints/{queued.pk}/hints/").status_code == 403
     response = client.post(
         f"/work/complaints/{queued.pk}/act/",
-        {"action": "dispatch", "unit": world.dept_a.code, "co_units": [world.dept_b.code], "next": "/work/dispatch/"},
+        {
+            "action": "dispatch",
+            "unit": world.dept_a.code,
+            "co_units": [world.dept_b.code],
+            "next": "/work/dispatch/",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/work/dispatch/"
     queued.refresh_from_db()
@@ -72,7 +82,9 @@ def test_merge_and_dispose_from_the_queue(world, client_as):
 
 def test_returned_tab_shows_the_units_reason(world, client_as):
     complaint = complaint_in(world, Status.DISPATCHED, title="不归我们管的事")
-    complaint_transition(complaint_id=complaint.pk, action="return", actor=world.lead, params={"reason": "属于住建职责"})
+    complaint_transition(
+        complaint_id=complaint.pk, action="return", actor=world.lead, params={"reason": "属于住建职责"}
+    )
     client = client_as(world.dispatcher)
 
     returned = client.get("/work/dispatch/?tab=returned").content.decode()
@@ -87,7 +99,10 @@ def test_extension_requests_are_approved_from_the_console(world, client_as):
     complaint_transition(complaint_id=complaint.pk, action="dispatch", params={"unit": world.community.code})
     Complaint.objects.filter(pk=complaint.pk).update(status=Status.IN_PROGRESS, signed_at=timezone.now())
     complaint_transition(
-        complaint_id=complaint.pk, action="request_extension", actor=world.lead, params={"days": 3, "reason": "需协调施工队"}
+        complaint_id=complaint.pk,
+        action="request_extension",
+        actor=world.lead,
+        params={"days": 3, "reason": "需协调施工队"},
     )
     before = Complaint.objects.get(pk=complaint.pk).handle_deadline
     client = client_as(world.dispatcher)
@@ -129,13 +144,20 @@ def test_supervision_list_groups_overdue_complaints_by_rung(world, client_as):
     written = complaint_in(world, Status.IN_PROGRESS, title="书面督办的事")
     on_time = complaint_in(world, Status.IN_PROGRESS, title="按期办理的事")
     Complaint.objects.filter(pk=late.pk).update(handle_deadline=now - timedelta(days=2), supervision_level=2)
-    Complaint.objects.filter(pk=written.pk).update(handle_deadline=now - timedelta(days=6), supervision_level=4)
+    Complaint.objects.filter(pk=written.pk).update(
+        handle_deadline=now - timedelta(days=6), supervision_level=4
+    )
     Complaint.objects.filter(pk=on_time.pk).update(handle_deadline=now + timedelta(days=6))
 
     page = client_as(world.supervisor).get("/work/dispatch/?tab=supervision").content.decode()
 
     assert "按期办理的事" not in page
-    assert page.index("书面督办") < page.index("书面督办的事") < page.index("超期催办") < page.index("超期两天的事")
+    assert (
+        page.index("书面督办")
+        < page.index("书面督办的事")
+        < page.index("超期催办")
+        < page.index("超期两天的事")
+    )
     assert 'value="supervise"' not in page  # the supervisor reads, the dispatcher acts
 
 

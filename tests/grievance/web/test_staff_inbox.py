@@ -72,7 +72,11 @@ def test_a_bad_photo_leaves_neither_the_result_nor_any_file(world, client_as):
 
     response = client_as(world.lead).post(
         f"/work/complaints/{complaint.pk}/act/",
-        {"action": "submit_result", "result": "已更换灯泡", "photos": [photo(), photo("假.png", b"not an image")]},
+        {
+            "action": "submit_result",
+            "result": "已更换灯泡",
+            "photos": [photo(), photo("假.png", b"not an image")],
+        },
         follow=True,
     )
 
@@ -87,8 +91,13 @@ def test_extension_request_and_return_with_reason(world, client_as):
     returned = complaint_in(world, Status.DISPATCHED)
     client = client_as(world.lead)
 
-    client.post(f"/work/complaints/{extended.pk}/act/", {"action": "request_extension", "days": "3", "reason": "等材料"})
-    response = client.post(f"/work/complaints/{returned.pk}/act/", {"action": "return", "reason": "不属于社区职责"})
+    client.post(
+        f"/work/complaints/{extended.pk}/act/",
+        {"action": "request_extension", "days": "3", "reason": "等材料"},
+    )
+    response = client.post(
+        f"/work/complaints/{returned.pk}/act/", {"action": "return", "reason": "不属于社区职责"}
+    )
 
     extended.refresh_from_db()
     returned.refresh_from_db()
@@ -101,7 +110,9 @@ def test_extension_request_and_return_with_reason(world, client_as):
 def test_missing_reason_is_refused_with_the_field_error(world, client_as):
     complaint = complaint_in(world, Status.DISPATCHED)
 
-    response = client_as(world.lead).post(f"/work/complaints/{complaint.pk}/act/", {"action": "return"}, follow=True)
+    response = client_as(world.lead).post(
+        f"/work/complaints/{complaint.pk}/act/", {"action": "return"}, follow=True
+    )
 
     assert "缺少必填参数" in response.content.decode()
     complaint.refresh_from_db()
