@@ -95,12 +95,29 @@ def action_from_post(post, files) -> tuple[str, dict, dict]:
         if flag in post:
             params[flag] = post.get(flag) == "on"
     if action == "add_party":
-        party = {field: post.get(f"party_{field}", "").strip() for field in (*PARTY_FIELDS, "role")}
+        party = {
+            field: post.get(f"party_{field}", "").strip() for field in (*PARTY_FIELDS, "role", "group_size")
+        }
         params["party"] = {key: value for key, value in party.items() if value}
+        if params["party"].get("kind") == PartyKind.GROUP:
+            params["party"]["representatives"] = representatives_from_text(
+                post.get("party_representatives", "")
+            )
     if action == "update_party":
         fields = {field: post.get(f"party_{field}", "").strip() for field in PARTY_FIELDS if field != "kind"}
         params["fields"] = {key: value for key, value in fields.items() if value}
     return action, params, {key: files[key] for key in files}
+
+
+def representatives_from_text(text: str) -> list[dict]:
+    """One elected representative per line: ``姓名，身份证号，电话`` (commas or spaces)."""
+    representatives = []
+    for line in (text or "").splitlines():
+        parts = [p for p in line.replace("，", ",").replace(" ", ",").split(",") if p.strip()]
+        if parts:
+            keys = ("name", "id_number", "phone")
+            representatives.append({key: value.strip() for key, value in zip(keys, parts, strict=False)})
+    return representatives
 
 
 CHOICES = {
@@ -108,6 +125,7 @@ CHOICES = {
     "sources": [c for c in CaseSource.choices if c[0] != CaseSource.COMPLAINT],
     "party_roles": PartyRole.choices,
     "party_kinds": PartyKind.choices,
+    "individual_kinds": [c for c in PartyKind.choices if c[0] != PartyKind.GROUP],
     "sexes": Sex.choices,
     "assignment_hows": AssignmentHow.choices,
     "agreement_forms": AgreementForm.choices,

@@ -17,5 +17,6 @@ urlpatterns = [
     path("from-complaint/<int:complaint_id>/", views.from_complaint, name="from-complaint"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<str:code>/", views.organisation_detail, name="organisation"),
+    path("availability/", views.availability, name="availability"),
     path("reminders/<int:reminder_id>/read/", views.reminder_read, name="reminder-read"),
 ]

@@ -45,6 +45,7 @@ from mediation.services.actions import mediation_case_action
 from mediation.services.cases import mediation_case_apply
 from mediation.services.complaint_link import mediation_case_from_complaint
 from mediation.services.documents import agreement_pdf_request
+from mediation.services.organisations import mediators_availability_set
 from mediation.services.reminders import reminder_mark_read
 from mediation.workflow import action_label
 
@@ -73,6 +74,7 @@ def workbench(request):
         "deadlines": my_deadlines(user=request.user),
         "reminders": reminders_for_user(user=request.user, limit=10),
         "organisations": organisations_of_user(request.user),
+        "memberships": mediators_with_availability(mediator_list().filter(user=request.user)),
     }
     return render(request, "mediation/workbench.html", context)
 
@@ -144,6 +146,7 @@ def _detail_context(request, case, **extra) -> dict:
             "values": extra.get("values") if action == failed else {},
         }
         for action in detail["allowed_actions"]
+        if action != "cancel_session" or any(s["status"] == "scheduled" for s in detail["sessions"])
     ]
     return {
         "case": case,
@@ -282,6 +285,23 @@ def organisation_detail(request, code):
         "mediators": mediators_with_availability(mediator_list(organisation=organisation)),
     }
     return render(request, "mediation/organisation_detail.html", context)
+
+
+@login_required
+@require_POST
+def availability(request):
+    """The signed-in mediator pauses (until a date) or resumes taking cases, in all their organisations."""
+    try:
+        mediators_availability_set(
+            user=request.user,
+            available=request.POST.get("available") == "true",
+            unavailable_until=request.POST.get("unavailable_until") or None,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已更新接案状态"))
+    return redirect("mediation:workbench")
 
 
 @login_required

@@ -206,6 +206,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    "credit-standing-refresh": {"task": "credit.standing_refresh_all", "schedule": 86400.0},
     "worker-heartbeat": {
         "task": "common.worker_heartbeat",
         "schedule": env.float("HEARTBEAT_SECONDS", default=60.0),
@@ -248,6 +249,10 @@ CACHES = {
 }
 
 # Seconds a process trusts its in-memory grid index before checking whether cells changed.
+# Key for the searchable hash of citizen ID numbers (kept apart from SECRET_KEY so rotating that
+# key does not make people unfindable). Set it in production.
+CREDIT_ID_HASH_KEY = env("CREDIT_ID_HASH_KEY", default=SECRET_KEY)
+
 GRID_INDEX_CHECK_SECONDS = env.float("GRID_INDEX_CHECK_SECONDS", default=5.0)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

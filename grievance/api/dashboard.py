@@ -8,6 +8,7 @@ unit leaders their own unit's overview, trend, mixes, matters and handling times
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -16,7 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.exceptions import PermissionDeniedError
-from grievance.selectors.dashboard import dashboard_actor_unit, dashboard_live, dashboard_scope, overview_for_scope
+from grievance.selectors.dashboard import (
+    dashboard_actor_unit,
+    dashboard_scope,
+    live_for_scope,
+    overview_for_scope,
+)
 from grievance.selectors.dashboard_charts import (
     MAP_LEVELS,
     PERIODS,
@@ -107,22 +113,7 @@ class DashboardLiveSerializer(serializers.Serializer):
 class DashboardLiveApi(DashboardApi):
     @extend_schema(summary="实时概况：今日与所选时段", parameters=FILTERS, responses=DashboardLiveSerializer)
     def get(self, request):
-        scope = scope_from_request(request)
-        live = dashboard_live(date_from=scope.start, date_to=scope.end, now=scope.now)
-        if scope.street_id or scope.unit_id:  # same filters for both blocks
-            live = _live_scoped(scope)
-        return Response(DashboardLiveSerializer(live).data)
-
-
-def _live_scoped(scope) -> dict:
-    today = type(scope)(scope.today, scope.today, scope.street_id, scope.unit_id, scope.now)
-    return {
-        "as_of": scope.now,
-        "date_from": scope.start,
-        "date_to": scope.end,
-        "today": overview_for_scope(today),
-        "period": overview_for_scope(scope),
-    }
+        return Response(DashboardLiveSerializer(live_for_scope(scope_from_request(request))).data)
 
 
 class DashboardRankingRowSerializer(DashboardOverviewSerializer):
@@ -246,7 +237,9 @@ class DashboardHandlingTimesSerializer(serializers.Serializer):
 class DashboardHandlingTimesApi(DashboardApi):
     @extend_schema(summary="办理时长分布", parameters=FILTERS, responses=DashboardHandlingTimesSerializer)
     def get(self, request):
-        return Response(DashboardHandlingTimesSerializer(dashboard_handling_times(scope=scope_from_request(request))).data)
+        return Response(
+            DashboardHandlingTimesSerializer(dashboard_handling_times(scope=scope_from_request(request))).data
+        )
 
 
 class DashboardMapAreaSerializer(serializers.Serializer):
@@ -311,7 +304,9 @@ class DashboardAreaComplaintsApi(DashboardApi):
         scope = scope_from_request(request, centre_only=True)
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(DashboardAreaSerializer(dashboard_area_complaints(scope=scope, **query.validated_data)).data)
+        return Response(
+            DashboardAreaSerializer(dashboard_area_complaints(scope=scope, **query.validated_data)).data
+        )
 
 
 class DashboardExportApi(DashboardApi):
@@ -371,27 +366,31 @@ class DashboardWarningListApi(DashboardApi):
 
 
 class DashboardWarningAssignApi(DashboardApi):
-    class InputSerializer(serializers.Serializer):
+    class DashboardWarningAssignSerializer(serializers.Serializer):
         unit = serializers.CharField(max_length=32)
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
-    @extend_schema(summary="交办预警", request=InputSerializer, responses=DashboardWarningSerializer)
+    @extend_schema(summary="交办预警", request=DashboardWarningAssignSerializer, responses=DashboardWarningSerializer)
     def post(self, request, warning_id: str):
-        data = self.InputSerializer(data=request.data)
+        data = self.DashboardWarningAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        warning = warning_assign(warning_id=warning_get(warning_id=warning_id).pk, actor=request.user, **data.validated_data)
+        warning = warning_assign(
+            warning_id=warning_get(warning_id=warning_id).pk, actor=request.user, **data.validated_data
+        )
         return Response(DashboardWarningSerializer(warning).data)
 
 
 class DashboardWarningCloseApi(DashboardApi):
-    class InputSerializer(serializers.Serializer):
+    class DashboardWarningCloseSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000)
 
-    @extend_schema(summary="关闭预警", request=InputSerializer, responses=DashboardWarningSerializer)
+    @extend_schema(summary="关闭预警", request=DashboardWarningCloseSerializer, responses=DashboardWarningSerializer)
     def post(self, request, warning_id: str):
-        data = self.InputSerializer(data=request.data)
+        data = self.DashboardWarningCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        warning = warning_close(warning_id=warning_get(warning_id=warning_id).pk, actor=request.user, **data.validated_data)
+        warning = warning_close(
+            warning_id=warning_get(warning_id=warning_id).pk, actor=request.user, **data.validated_data
+        )
         return Response(DashboardWarningSerializer(warning).data)
 
 
@@ -413,7 +412,7 @@ class DashboardReportSerializer(serializers.Serializer):
 
 
 class DashboardReportListApi(DashboardApi):
-    class InputSerializer(serializers.Serializer):
+    class DashboardReportRequestSerializer(serializers.Serializer):
         month = serializers.CharField(max_length=10, help_text="年月，如 2026-05")
 
     @extend_schema(summary="月度分析报告列表", responses=DashboardReportSerializer(many=True))
@@ -423,13 +422,13 @@ class DashboardReportListApi(DashboardApi):
 
     @extend_schema(
         summary="生成月度分析报告（异步）",
-        request=InputSerializer,
+        request=DashboardReportRequestSerializer,
         responses={202: DashboardReportSerializer},
     )
     def post(self, request):
         if not getattr(request.user, "is_authenticated", False):
-            raise PermissionDeniedError("请先登录")
-        data = self.InputSerializer(data=request.data)
+            raise PermissionDeniedError(_("请先登录"))
+        data = self.DashboardReportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = report_request(month=data.validated_data["month"], actor=request.user)
         return Response(DashboardReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)

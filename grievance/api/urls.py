@@ -57,3 +57,50 @@ urlpatterns += [
     path("track/<str:tracking_code>/rate/", TrackingRateApi.as_view(), name="api-track-rate"),
     path("routing/suggest/", RoutingSuggestApi.as_view(), name="api-routing-suggest"),
 ]
+
+# The command centre's dashboard (dashboard helper): overview and every chart from the rollups.
+from grievance.api import dashboard as dashboard_api  # noqa: E402
+
+urlpatterns += [
+    path("dashboard/overview/", dashboard_api.DashboardOverviewApi.as_view(), name="api-dashboard-overview"),
+    path("dashboard/live/", dashboard_api.DashboardLiveApi.as_view(), name="api-dashboard-live"),
+    path("dashboard/rankings/", dashboard_api.DashboardRankingsApi.as_view(), name="api-dashboard-rankings"),
+    path("dashboard/trend/", dashboard_api.DashboardTrendApi.as_view(), name="api-dashboard-trend"),
+    path("dashboard/matters/", dashboard_api.DashboardTopMattersApi.as_view(), name="api-dashboard-matters"),
+    path("dashboard/mix/", dashboard_api.DashboardMixApi.as_view(), name="api-dashboard-mix"),
+    path(
+        "dashboard/handling-times/",
+        dashboard_api.DashboardHandlingTimesApi.as_view(),
+        name="api-dashboard-handling-times",
+    ),
+    path("dashboard/map/", dashboard_api.DashboardMapApi.as_view(), name="api-dashboard-map"),
+    path(
+        "dashboard/map/complaints/",
+        dashboard_api.DashboardAreaComplaintsApi.as_view(),
+        name="api-dashboard-area-complaints",
+    ),
+    path(
+        "dashboard/export/<slug:table>/",
+        dashboard_api.DashboardExportApi.as_view(),
+        name="api-dashboard-export",
+    ),
+    path(
+        "dashboard/warnings/", dashboard_api.DashboardWarningListApi.as_view(), name="api-dashboard-warnings"
+    ),
+    path(
+        "dashboard/warnings/<str:warning_id>/assign/",
+        dashboard_api.DashboardWarningAssignApi.as_view(),
+        name="api-dashboard-warning-assign",
+    ),
+    path(
+        "dashboard/warnings/<str:warning_id>/close/",
+        dashboard_api.DashboardWarningCloseApi.as_view(),
+        name="api-dashboard-warning-close",
+    ),
+    path("dashboard/reports/", dashboard_api.DashboardReportListApi.as_view(), name="api-dashboard-reports"),
+    path(
+        "dashboard/reports/<str:report_id>/",
+        dashboard_api.DashboardReportDetailApi.as_view(),
+        name="api-dashboard-report",
+    ),
+]

@@ -14,16 +14,17 @@ TABLES = ("grievance_complaintevent", "grievance_personaldataread")
 FUNCTION = """
 CREATE OR REPLACE FUNCTION grievance_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE'
-       AND TG_TABLE_NAME = 'grievance_complaintevent'
-       AND current_setting('grievance.redaction', true) = 'on'
-       AND (NEW.id, NEW.complaint_id, NEW.at, NEW.actor_id, NEW.actor_unit_id, NEW.action,
-            NEW.from_status, NEW.to_status, NEW.public)
-           IS NOT DISTINCT FROM
-           (OLD.id, OLD.complaint_id, OLD.at, OLD.actor_id, OLD.actor_unit_id, OLD.action,
-            OLD.from_status, OLD.to_status, OLD.public)
-    THEN
-        RETURN NEW;
+    -- Nested: PL/pgSQL may evaluate every operand of an AND, and only the event table has these columns.
+    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'grievance_complaintevent' THEN
+        IF current_setting('grievance.redaction', true) = 'on'
+           AND (NEW.id, NEW.complaint_id, NEW.at, NEW.actor_id, NEW.actor_unit_id, NEW.action,
+                NEW.from_status, NEW.to_status, NEW.public)
+               IS NOT DISTINCT FROM
+               (OLD.id, OLD.complaint_id, OLD.at, OLD.actor_id, OLD.actor_unit_id, OLD.action,
+                OLD.from_status, OLD.to_status, OLD.public)
+        THEN
+            RETURN NEW;
+        END IF;
     END IF;
     RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'restrict_violation';
@@ -35,7 +36,7 @@ $$;
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
+    schema_editor.execute(FUNCTION, params=None)  # the body has % placeholders of its own
     for table in TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

@@ -270,7 +270,12 @@ def overview_groups(scope: Scope, by: str) -> dict:
 
 def dashboard_live(*, date_from=None, date_to=None, street=None, unit=None, now=None) -> dict:
     """Today's and the chosen period's overview, with the moment they were computed."""
-    scope = dashboard_scope(date_from=date_from, date_to=date_to, street=street, unit=unit, now=now)
+    return live_for_scope(
+        dashboard_scope(date_from=date_from, date_to=date_to, street=street, unit=unit, now=now)
+    )
+
+
+def live_for_scope(scope: Scope) -> dict:
     today = Scope(scope.today, scope.today, scope.street_id, scope.unit_id, scope.now)
     return {
         "as_of": scope.now,

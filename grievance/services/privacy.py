@@ -5,7 +5,7 @@ Invariants:
   ``complaint_contact_read_record``) in the same request; the rows are append-only (PostgreSQL trigger).
 - ``complaint_anonymise`` keeps what statistics need (matter, territory, units, times, status,
   satisfaction) and removes who the citizen is: contact name and phone, the citizen link, supporters'
-  contacts, notification addresses, attachment files; phone and ID numbers and the contact's name are
+  contacts, notification addresses, attachments (files and rows); phone and ID numbers and the contact's name are
   masked in the texts and in the event log. The event log is append-only, so its redaction runs in
   the one sanctioned mode the trigger knows (``SET LOCAL grievance.redaction = 'on'``, changing only
   ``note`` and ``payload``) and is itself recorded as an ``anonymise`` event. Idempotent: a complaint
@@ -134,20 +134,26 @@ def _mask_payload(value, names: list[str]):
     return value
 
 
+def _redaction_mode(on: bool) -> None:
+    """The trigger's sanctioned mode (PostgreSQL only; SQLite has no trigger). SET LOCAL would last to
+    the end of the outermost transaction, so the caller switches it off again; on an error the
+    rollback of the caller's atomic block (a savepoint at least) undoes the SET LOCAL itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL grievance.redaction = '{'on' if on else 'off'}'")
+
+
 def _events_redact(complaint: Complaint, names: list[str]) -> int:
     """Mask the complaint's event notes and payload texts in the trigger's redaction mode."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL grievance.redaction = 'on'")
     changed = 0
-    for event in ComplaintEvent.objects.filter(complaint=complaint).order_by("id"):
-        note, payload = _mask(event.note, names), _mask_payload(event.payload, names)
-        if note != event.note or payload != event.payload:
-            ComplaintEvent.objects.filter(pk=event.pk).update(note=note, payload=payload)
-            changed += 1
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL grievance.redaction = 'off'")
+    with transaction.atomic():
+        _redaction_mode(True)
+        for event in ComplaintEvent.objects.filter(complaint=complaint).order_by("id"):
+            note, payload = _mask(event.note, names), _mask_payload(event.payload, names)
+            if note != event.note or payload != event.payload:
+                ComplaintEvent.objects.filter(pk=event.pk).update(note=note, payload=payload)
+                changed += 1
+        _redaction_mode(False)
     return changed
 
 
@@ -201,9 +207,11 @@ def complaint_anonymise(*, complaint_id: int, now: datetime | None = None) -> bo
             address="", title=_mask(notification.title, names), body=_mask(notification.body, names)
         )
     files = 0
-    for attachment in Attachment.objects.filter(complaint=complaint).exclude(file=""):
-        attachment.file.delete(save=False)
-        Attachment.objects.filter(pk=attachment.pk).update(file="", original_name=_("已删除"))
+    for attachment in Attachment.objects.filter(complaint=complaint):
+        if attachment.file:  # the file goes only once the rows are gone for good
+            storage, name = attachment.file.storage, attachment.file.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        attachment.delete()  # photos show people and homes: files and rows go
         files += 1
     redacted = _events_redact(complaint, names)
     ComplaintEvent.objects.create(

@@ -33,8 +33,9 @@ from accounts.models import Role
 from common.exceptions import ApplicationError, PermissionDeniedError
 from common.queue import enqueue
 from grids.models import Division
+from grievance.models.complaints import Complaint
 from grievance.models.rollups import ComplaintFact, EarlyWarning, Report, ReportStatus
-from grievance.selectors.dashboard import Scope, overview_for_scope, rate
+from grievance.selectors.dashboard import Scope, day_start, overview_for_scope, rate
 from grievance.selectors.dashboard_charts import (
     dashboard_rankings,
     dashboard_top_matters,
@@ -118,6 +119,19 @@ def _topic_places(scope: Scope, matter_id: int) -> list[dict]:
     ]
 
 
+def _topic_leaves(scope: Scope, matter_id: int) -> list[dict]:
+    """The concrete matters (leaves) under the month's topic class, most frequent first."""
+    start, end = day_start(scope.start), day_start(scope.end + timedelta(days=1))
+    rows = (
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        .filter(matter__parent__parent_id=matter_id)
+        .values("matter__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "matter__name")[:5]
+    )
+    return [{"name": r["matter__name"], "received": r["n"]} for r in rows]
+
+
 def _recommendations(data: dict) -> list[str]:
     """Plain rules over the month's figures (each says which figure triggered it)."""
     tips = []
@@ -194,6 +208,7 @@ def report_data(*, month: date, now: datetime | None = None) -> dict:
         "warnings_open": EarlyWarning.objects.exclude(status="closed").count(),
     }
     data["topic_places"] = _topic_places(scope, data["topic"]["id"]) if data["topic"] else []
+    data["topic_leaves"] = _topic_leaves(scope, data["topic"]["id"]) if data["topic"] else []
     data["recommendations"] = _recommendations(data)
     return data
 

@@ -202,8 +202,9 @@ def fact_rows(fact: dict | None, unit_facts: dict[int, bool]) -> tuple[dict, dic
         value = (1, int(fact["on_time"]))
         for grain, dims in DUE_GRAINS.items():
             units = unit_facts if "unit" in dims else {0: False}
+            street = fact["street_id"] if "street" in dims else 0
             for unit_id in units:
-                due[(grain, *days, fact["street_id"], unit_id)] = value
+                due[(grain, *days, street, unit_id)] = value
     return daily, due
 
 

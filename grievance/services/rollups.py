@@ -217,7 +217,10 @@ def _tables_empty() -> None:
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks of earlier writes in this transaction must run first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {tables}")  # locks them until commit: refreshes wait for the rebuild
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         return
     for model in models:
         model.objects.all().delete()

@@ -28,9 +28,9 @@ from grids.models import Division, DivisionLevel, Unit
 from grievance.models.rollups import WarningKind, WarningStatus
 from grievance.selectors.dashboard import (
     dashboard_actor_unit,
-    dashboard_live,
     dashboard_scope,
     dashboard_user_is_centre,
+    live_for_scope,
 )
 from grievance.selectors.dashboard_charts import (
     MAP_METRICS,
@@ -139,11 +139,7 @@ def _period(request: HttpRequest) -> str:
 @require_GET
 @dashboard_view()
 def dashboard_home(request, scope, context):
-    context |= {
-        "live": dashboard_live(
-            date_from=scope.start, date_to=scope.end, street=_code(scope), unit=context["unit_code"]
-        )
-    }
+    context |= {"live": live_for_scope(scope)}
     context |= _charts(scope, _period(request))
     if context["is_centre"]:
         context |= _map_context(request, scope)
@@ -155,20 +151,10 @@ def dashboard_home(request, scope, context):
     return render(request, "dashboard/home.html", context)
 
 
-def _code(scope) -> str | None:
-    return (
-        Division.objects.filter(pk=scope.street_id).values_list("code", flat=True).first()
-        if scope.street_id
-        else None
-    )
-
-
 @require_GET
 @dashboard_view()
 def panel_live(request, scope, context):
-    context["live"] = dashboard_live(
-        date_from=scope.start, date_to=scope.end, street=_code(scope), unit=context["unit_code"]
-    )
+    context["live"] = live_for_scope(scope)
     return render(request, "dashboard/partials/live.html", context)
 
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('grids', '0001_initial'),
-        ('grievance', '0004_dashboard'),
+        ('grievance', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mediation.conf import mediation_setting
-from mediation.models import RUNNING_STATUSES, CaseStatus, MediationOrganisation, Mediator
+from mediation.models import RUNNING_STATUSES, CaseStatus, DisputeType, MediationOrganisation, Mediator
 
 # A case keeps its mediator busy until the agreement is performed and the case closed.
 BUSY_STATUSES = (*RUNNING_STATUSES, CaseStatus.AGREED)
@@ -90,8 +90,10 @@ def organisations_of_user(user) -> QuerySet:
 def mediators_with_availability(mediators) -> list[Mediator]:
     """The mediators (from ``mediator_list``) with ``limit`` and ``available_now`` set for display."""
     today = timezone.localdate()
+    labels = dict(DisputeType.choices)
     result = list(mediators)
     for mediator in result:
         mediator.limit = mediator_limit(mediator=mediator)
         mediator.available_now = mediator_is_available(mediator=mediator, today=today)
+        mediator.expertise_labels = [str(labels.get(code, code)) for code in mediator.expertise or []]
     return result

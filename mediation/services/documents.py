@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.exceptions import ApplicationError, NotFoundError
+from common.exceptions import ApplicationError
 from mediation.conf import mediation_setting
 from mediation.models import Agreement
 from mediation.selectors.documents import agreement_document_html
@@ -76,12 +76,12 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def agreement_pdf_generate(*, agreement_id: int, now: datetime | None = None) -> str:
-    """Render and store the agreement's PDF: ``"rendered"``, or ``"unchanged"`` when the stored PDF was
-    made from the same HTML. Raises NotFoundError for an unknown agreement, PdfRenderError when
-    Chromium fails (nothing stored)."""
+    """Render and store the agreement's PDF: ``"rendered"``, ``"unchanged"`` when the stored PDF was
+    made from the same HTML, ``"missing"`` for an unknown or not yet effective agreement. Raises
+    PdfRenderError when Chromium fails (nothing stored)."""
     agreement = Agreement.objects.select_related("case__organisation").filter(pk=agreement_id).first()
-    if agreement is None:
-        raise NotFoundError(_("调解协议不存在"))
+    if agreement is None or agreement.effective_at is None:
+        return "missing"
     html = agreement_document_html(case=agreement.case, inside=True)
     digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
     if agreement.document and agreement.document_sha256 == digest:

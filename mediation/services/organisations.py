@@ -3,11 +3,13 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.exceptions import ApplicationError
 from grids.models import Unit
 from mediation.models import DisputeType, MediationOrganisation, Mediator, MediatorKind, OrganisationKind
+from mediation.services import parsing
 
 
 @transaction.atomic
@@ -96,11 +98,16 @@ def mediator_upsert(
 
 
 @transaction.atomic
-def mediator_availability_set(
-    *, mediator: Mediator, available: bool, unavailable_until: date | None = None
-) -> Mediator:
-    """A mediator (or their director) pauses or resumes taking cases."""
-    mediator.available = available
-    mediator.unavailable_until = None if available else unavailable_until
-    mediator.save(update_fields=["available", "unavailable_until", "updated_at"])
-    return mediator
+def mediators_availability_set(*, user, available: bool, unavailable_until=None) -> int:
+    """The person pauses (``available`` False, optionally until a date) or resumes taking cases, in every
+    organisation they mediate for; returns how many memberships changed. A pause date must not be past."""
+    until = parsing.day(unavailable_until, "unavailable_until", required=False)
+    if until is not None and until < timezone.localdate():
+        parsing.bad("unavailable_until", _("日期不能早于今天"))
+    if available:
+        values = {"available": True, "unavailable_until": None}
+    elif until is not None:  # paused until that day: takes cases again afterwards without a new step
+        values = {"available": True, "unavailable_until": until}
+    else:
+        values = {"available": False, "unavailable_until": None}
+    return Mediator.objects.filter(user=user, is_active=True).update(**values, updated_at=timezone.now())

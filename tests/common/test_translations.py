@@ -8,6 +8,7 @@ in the English interface.
 
 import ast
 import gettext
+import os
 import re
 from pathlib import Path
 
@@ -264,11 +265,9 @@ def _template_messages(path: Path) -> set[tuple[str | None, str]]:
 
 
 def _project_files(suffix: str):
-    root = Path(settings.BASE_DIR)
-    for path in root.rglob(f"*{suffix}"):
-        parts = path.relative_to(root).parts[:-1]
-        if not any(part in SKIPPED_DIRS or part.startswith(".") for part in parts):
-            yield path
+    for folder, dirs, files in os.walk(settings.BASE_DIR):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".")]  # never walk .venv
+        yield from (Path(folder) / name for name in files if name.endswith(suffix))
 
 
 def test_every_marked_string_in_the_code_is_in_the_catalogue():

@@ -10,7 +10,7 @@ from django.utils import timezone
 from grievance.models import Status
 from mediation.models import CaseStatus, MediationCase, Session
 from tests.grievance.actors import actors, complaint_in
-from tests.mediation.factories import PERSON_A, case_in
+from tests.mediation.factories import PERSON_A, PERSON_C, PERSON_D, case_in
 
 
 def browser_for(user) -> Client:
@@ -127,3 +127,49 @@ def test_the_organisations_overview_shows_rates_and_availability(world):
         browser_for(world.supervisor).get(f"/mediation/organisations/{world.street.code}/").content.decode()
     )
     assert "调解员m-one" in detail
+
+
+@pytest.mark.django_db
+def test_a_group_of_workers_with_representatives_is_added_on_the_case_page(world):
+    case = case_in(world, CaseStatus.MEDIATING, dispute_type="labour")
+    page = browser_for(world.mediator).post(
+        f"/mediation/cases/{case.pk}/act/",
+        {
+            "action": "add_party",
+            "party_role": "applicant",
+            "party_kind": "group",
+            "party_name": "刘一等11名劳动者",
+            "party_group_size": "11",
+            "party_representatives": f"刘一，{PERSON_C}，13600001111\n陈二 {PERSON_D}",
+        },
+    )
+    assert page.status_code == 302
+    group = case.parties.get(kind="group")
+    assert group.group_size == 11
+    assert [(r.name, r.id_number) for r in group.representatives.order_by("id")] == [
+        ("刘一", PERSON_C),
+        ("陈二", PERSON_D),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_mediator_pauses_and_resumes_taking_cases(world):
+    from mediation.models import Mediator
+    from mediation.selectors.mediators import mediator_is_available
+
+    client = browser_for(world.mediator)
+    until = (timezone.localdate() + timedelta(days=3)).isoformat()
+    assert (
+        client.post(
+            "/mediation/availability/", {"available": "false", "unavailable_until": until}
+        ).status_code
+        == 302
+    )
+    membership = Mediator.objects.get(user=world.mediator)
+    assert membership.unavailable_until.isoformat() == until and not mediator_is_available(
+        mediator=membership
+    )
+    assert "暂停至" in client.get("/mediation/").content.decode()
+    client.post("/mediation/availability/", {"available": "true"})
+    membership.refresh_from_db()
+    assert membership.unavailable_until is None and mediator_is_available(mediator=membership)

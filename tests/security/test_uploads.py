@@ -93,9 +93,7 @@ def test_download_is_an_attachment_with_nosniff(case):
 
     world, complaint = case
     attachment = _upload(world, complaint, PNG, name="现场.png")
-    response = api_as(world.lead).get(
-        f"/api/v1/complaints/{complaint.pk}/attachments/{attachment.pk}/"
-    )
+    response = api_as(world.lead).get(f"/api/v1/complaints/{complaint.pk}/attachments/{attachment.pk}/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"

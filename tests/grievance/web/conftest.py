@@ -1,13 +1,18 @@
 """Fixtures of the staff page tests: the world of ``tests.grievance.actors``, a logged-in client,
 uploads into a temporary folder and a tiny PNG photo."""
 
+import base64
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.grievance.actors import actors
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real 1×1 PNG: attachments are decoded and re-encoded (metadata stripped) when stored.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 @pytest.fixture(autouse=True)
