@@ -370,7 +370,9 @@ class DashboardWarningAssignApi(DashboardApi):
         unit = serializers.CharField(max_length=32)
         note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
-    @extend_schema(summary="交办预警", request=DashboardWarningAssignSerializer, responses=DashboardWarningSerializer)
+    @extend_schema(
+        summary="交办预警", request=DashboardWarningAssignSerializer, responses=DashboardWarningSerializer
+    )
     def post(self, request, warning_id: str):
         data = self.DashboardWarningAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -384,7 +386,9 @@ class DashboardWarningCloseApi(DashboardApi):
     class DashboardWarningCloseSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000)
 
-    @extend_schema(summary="关闭预警", request=DashboardWarningCloseSerializer, responses=DashboardWarningSerializer)
+    @extend_schema(
+        summary="关闭预警", request=DashboardWarningCloseSerializer, responses=DashboardWarningSerializer
+    )
     def post(self, request, warning_id: str):
         data = self.DashboardWarningCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)

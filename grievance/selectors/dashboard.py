@@ -189,7 +189,8 @@ def due_counts(scope: Scope, group: tuple[str, ...] = ()) -> dict:
     if not set(group) <= {"street", "unit"}:
         raise ApplicationError(_("参数有误"), errors={"group": [_("按期办结率只按街道或单位分组")]})
     unit = "unit" in group or scope.unit_id is not None
-    grain = DueGrain.UNIT if unit else DueGrain.STREET
+    street = "street" in group or scope.street_id is not None
+    grain = DueGrain.UNIT if unit else DueGrain.STREET if street else DueGrain.DISTRICT
     finished_in = _days("finished_day", scope.start, scope.end) & Q(finished_day__lt=NOT_FINISHED_DAY)
     fell_due = _days("deadline_day", scope.start, scope.end) & Q(deadline_day__lt=scope.today)
     rows = DueRollup.objects.filter(fell_due | finished_in, grain=grain, **_filters(scope))

@@ -209,26 +209,35 @@ def dashboard_handling_times(*, scope: Scope) -> dict:
     }
 
 
-def _areas(level: str) -> list[dict]:
-    """id, code, name, parent code, area (km²) and boundary of every area of ``level`` (cached per
-    territory generation: any change of divisions or cells shows at once)."""
-    key = f"dashboard:areas:{cache.get(GENERATION_CACHE_KEY, 0)}:{level}"
-    areas = cache.get(key)
-    if areas is None:
-        if level == "grid":
-            rows = GridCell.objects.filter(is_active=True).values_list(
-                "pk", "code", "name", "community__code", "boundary"
-            )
-        else:
-            rows = Division.objects.filter(level=level).values_list(
-                "pk", "code", "name", "parent__code", "boundary"
-            )
-        areas = [
-            {"id": pk, "code": code, "name": name, "parent": parent, "area_km2": _km2(b), "boundary": b}
-            for pk, code, name, parent, b in rows
-        ]
-        cache.set(key, areas, 3600)
-    return areas
+_AREAS: dict[tuple, list[dict]] = {}  # per process: (generation, level) → areas (no boundaries)
+
+
+def _areas(level: str, *, boundaries: bool = False) -> list[dict]:
+    """id, code, name, parent code and area (km²) of every area of ``level`` (+ ``boundary`` when
+    asked). Kept per process and territory generation: any change of divisions or cells shows at once,
+    and the map request does not fetch and unpickle every boundary."""
+    generation = cache.get(GENERATION_CACHE_KEY, 0)
+    if not boundaries and (generation, level) in _AREAS:
+        return _AREAS[(generation, level)]
+    if level == "grid":
+        rows = GridCell.objects.filter(is_active=True).values_list(
+            "pk", "code", "name", "community__code", "boundary"
+        )
+    else:
+        rows = Division.objects.filter(level=level).values_list(
+            "pk", "code", "name", "parent__code", "boundary"
+        )
+    areas = [
+        {"id": pk, "code": code, "name": name, "parent": parent, "area_km2": _km2(b), "boundary": b}
+        for pk, code, name, parent, b in rows
+    ]
+    if boundaries:
+        return areas
+    light = [{k: v for k, v in a.items() if k != "boundary"} for a in areas]
+    if len(_AREAS) > 32:
+        _AREAS.clear()
+    _AREAS[(generation, level)] = light
+    return light
 
 
 def _km2(boundary: dict | None) -> float | None:
@@ -321,7 +330,7 @@ def map_shapes(*, level: str, parent: str = "", width: int = 1000) -> dict:
         return found
     areas = [
         a
-        for a in _areas(level)
+        for a in _areas(level, boundaries=True)
         if a["boundary"] and (not parent or a["parent"] == parent or _in_street(a, parent))
     ]
     rings = {a["code"]: _rings(a["boundary"]) for a in areas}

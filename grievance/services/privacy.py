@@ -5,11 +5,11 @@ Invariants:
   ``complaint_contact_read_record``) in the same request; the rows are append-only (PostgreSQL trigger).
 - ``complaint_anonymise`` keeps what statistics need (matter, territory, units, times, status,
   satisfaction) and removes who the citizen is: contact name and phone, the citizen link, supporters'
-  contacts, notification addresses, attachments (files and rows); phone and ID numbers and the contact's name are
-  masked in the texts and in the event log. The event log is append-only, so its redaction runs in
-  the one sanctioned mode the trigger knows (``SET LOCAL grievance.redaction = 'on'``, changing only
-  ``note`` and ``payload``) and is itself recorded as an ``anonymise`` event. Idempotent: a complaint
-  with an ``anonymise`` event is never touched again.
+  contacts, notification addresses, attachments (files and rows); phone and ID numbers and the
+  contact's name are masked in the texts and in the event log. The event log is append-only, so its
+  redaction runs in the one sanctioned mode the trigger knows (``SET LOCAL grievance.redaction =
+  'on'``, changing only ``note`` and ``payload``) and is itself recorded as an ``anonymise`` event.
+  Idempotent: a complaint with an ``anonymise`` event is never touched again.
 - Only final complaints closed more than ``GRIEVANCE["RETENTION_DAYS"]`` days ago are anonymised.
 """
 

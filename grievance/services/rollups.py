@@ -254,15 +254,11 @@ def _rollups_from_facts() -> None:
             f"GROUP BY {', '.join(['f.received_day', *group])}"
         )
     for grain, kept in DUE_GRAINS.items():
-        unit = "unit" in kept
-        select = [
-            str(int(grain)),
-            "f.deadline_day",
-            "f.finished_day",
-            "f.street_id",
-            "u.unit_id" if unit else "0",
-        ]
-        group = ["f.deadline_day", "f.finished_day", "f.street_id", *(["u.unit_id"] if unit else [])]
+        unit, street = "unit" in kept, "street" in kept
+        select = [str(int(grain)), "f.deadline_day", "f.finished_day", "f.street_id" if street else "0"]
+        select.append("u.unit_id" if unit else "0")
+        group = ["f.deadline_day", "f.finished_day", *(["f.street_id"] if street else [])]
+        group += ["u.unit_id"] if unit else []
         statements.append(
             f"INSERT INTO {qn(DueRollup._meta.db_table)} ({due_columns}) SELECT {', '.join(select)}, "
             "COUNT(*), SUM(CASE WHEN f.on_time THEN 1 ELSE 0 END) "

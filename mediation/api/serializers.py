@@ -62,6 +62,7 @@ class MediationCaseListItemSerializer(serializers.Serializer):
     dispute_type = serializers.CharField(help_text=_values(DisputeType))
     dispute_type_label = serializers.CharField()
     source = serializers.CharField(help_text=_values(CaseSource))
+    source_label = serializers.CharField()
     status = serializers.CharField(help_text=_values(CaseStatus))
     status_label = serializers.CharField()
     applied_at = serializers.DateTimeField()
@@ -217,7 +218,6 @@ class MediationEventSerializer(serializers.Serializer):
 
 
 class MediationCaseDetailSerializer(MediationCaseListItemSerializer):
-    source_label = serializers.CharField()
     source_reference = serializers.CharField()
     summary = serializers.CharField()
     claims = serializers.CharField()

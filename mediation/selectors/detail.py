@@ -103,6 +103,7 @@ def case_list_item(case: MediationCase, *, now: datetime) -> dict:
         "dispute_type": case.dispute_type,
         "dispute_type_label": str(case.get_dispute_type_display()),
         "source": case.source,
+        "source_label": str(case.get_source_display()),
         "status": case.status,
         "status_label": str(case.get_status_display()),
         "applied_at": case.applied_at,
@@ -122,7 +123,6 @@ def case_detail_for_actor(*, user, case: MediationCase, now: datetime | None = N
     agreement = getattr(case, "agreement", None)
     return {
         **case_list_item(case, now=now),
-        "source_label": str(case.get_source_display()),
         "source_reference": case.source_reference,
         "summary": case.summary,
         "claims": case.claims,

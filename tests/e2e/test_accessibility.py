@@ -26,6 +26,10 @@ PAGES: list[tuple[str, str | None]] = [
     ("/track/{code}/", None),  # with the rating form: the complaint has a result
     ("/submitted/{code}/", None),
     ("/my/", "citizen1"),
+    ("/work/operator/", "operator"),
+    ("/work/dispatch/", "dispatcher"),
+    ("/work/inbox/", "h-community"),
+    ("/work/complaints/{id}/", "dispatcher"),
 ]
 
 

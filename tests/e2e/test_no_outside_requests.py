@@ -27,6 +27,17 @@ PAGES: list[tuple[str, str | None]] = [
     ("/my/", "citizen1"),
     ("/submit/", "citizen1"),
     ("/accounts/login/", None),
+    # Staff workbenches
+    ("/work/operator/", "operator"),
+    ("/work/dispatch/", "dispatcher"),
+    ("/work/inbox/", "h-community"),
+    ("/work/inbox/?tab=unit", "lead-community"),
+    ("/work/grid/", "grid-1"),
+    ("/work/complaints/{id}/", "dispatcher"),
+    ("/work/complaints/", "supervisor"),
+    # Other public pages
+    ("/credit/", None),
+    ("/open311/", None),
 ]
 
 

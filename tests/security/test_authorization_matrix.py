@@ -4,8 +4,9 @@ every page, as every role, on objects of another unit, grid, organisation or cit
 For a route with object parameters each prober a target names as refused must get a refusal — 403 or
 404 (401 or a redirect to the login page when anonymous; 405 when the method does not exist) — for GET
 and POST, and not one of the object's markers (its title, contact, tracking code, the parties' ID
-numbers...) in the answer. A parameter ``tests.security.routes.TARGETS`` does not describe yet gets an
-id that names no object: any answer but a success or a server error passes there. Public-by-design targets (tracking codes, Open311) are checked for personal
+numbers...) in the answer. A parameter ``tests.security.routes.TARGETS`` does not describe yet gets
+an id that names no object: any answer but a success or a server error passes there.
+Public-by-design targets (tracking codes, Open311) are checked for personal
 data only. Routes without parameters (lists, workbenches, dashboards) are fetched by everyone: no 5xx
 and no marker of an object the prober may not see. The figures are printed and recorded.
 """
