@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.health import healthz
@@ -31,6 +32,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
-admin.site.site_header = "区域诉求办理平台 管理后台"
-admin.site.site_title = "诉求办理平台"
-admin.site.index_title = "系统管理"
+admin.site.site_header = gettext_lazy("区域诉求办理平台 管理后台")
+admin.site.site_title = gettext_lazy("诉求办理平台")
+admin.site.index_title = gettext_lazy("系统管理")

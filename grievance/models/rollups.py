@@ -48,6 +48,11 @@ ROLLUP_GRAINS: dict[int, tuple[str, ...]] = {
 }
 
 
+# A grain's monthly twin: the same sums per calendar month (``day`` = the month's first day), so a long
+# window reads whole months from these rows and only its partial months from the daily ones.
+MONTHLY = 100
+
+
 class DueGrain(models.IntegerChoices):
     STREET = 1, _("街道")
     UNIT = 2, _("承办单位")
@@ -91,6 +96,7 @@ class ComplaintFact(models.Model):
         "grievance.Complaint", primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
     received_day = models.DateField(_("受理日期"))
+    received_month = models.DateField(_("受理月份"), null=True)  # set by every refresh and rebuild
     street_id = models.IntegerField(_("街道"), default=0)
     community_id = models.IntegerField(_("社区"), default=0)
     grid_id = models.IntegerField(_("网格"), default=0)
@@ -165,8 +171,8 @@ class ComplaintUnitFact(models.Model):
 class DailyRollup(models.Model):
     """Sums of facts per grain, received day and dimension values (see the module docstring)."""
 
-    grain = models.PositiveSmallIntegerField(_("粒度"), choices=RollupGrain.choices)
-    day = models.DateField(_("受理日期"))
+    grain = models.PositiveSmallIntegerField(_("粒度"), help_text=_("RollupGrain；+100 为按月汇总"))
+    day = models.DateField(_("受理日期（按月汇总为当月1日）"))
     street_id = models.IntegerField(default=0)
     community_id = models.IntegerField(default=0)
     grid_id = models.IntegerField(default=0)

@@ -104,7 +104,7 @@ def dashboard_trend(*, scope: Scope, period: str = "day") -> list[dict]:
     end = scope.end or scope.today
     start = scope.start or end - timedelta(days=DEFAULT_SPAN[period] - 1)
     bounded = Scope(start, end, scope.street_id, scope.unit_id, scope.now)
-    sums, overdue = daily_sums(bounded, ("day",)), overdue_counts(bounded, ("day",))
+    sums, overdue = daily_sums(bounded, ("day",), values=_TREND_SUMS), overdue_counts(bounded, ("day",))
     buckets: dict[date, dict] = {}
     day = _period_start(start, period)
     while day <= end:
@@ -150,7 +150,9 @@ def dashboard_top_matters(*, scope: Scope, limit: int = 10) -> list[dict]:
     """The top-level matter classes with the most complaints, with share and satisfaction."""
     if not 1 <= limit <= 50:
         raise ApplicationError(_("参数有误"), errors={"limit": [_("应在1到50之间")]})
-    sums = daily_sums(scope, ("matter",))
+    sums = daily_sums(
+        scope, ("matter",), values=("closed", "satisfied", "basically_satisfied", "rated_satisfaction")
+    )
     total = sum(v["received"] for v in sums.values())
     names = {
         pk: (code, name)
@@ -177,7 +179,7 @@ def dashboard_mix(*, scope: Scope, by: str) -> list[dict]:
     choices = {"channel": Channel.choices, "kind": ComplaintKind.choices}.get(by)
     if choices is None:
         raise ApplicationError(_("参数有误"), errors={"by": [_("应为 channel 或 kind")]})
-    sums = daily_sums(scope, (by,))
+    sums = daily_sums(scope, (by,), values=())
     total = sum(v["received"] for v in sums.values())
     rows = [
         {"key": key, "label": str(label), "received": (sums.get(key) or {}).get("received", 0)}
@@ -190,7 +192,7 @@ def dashboard_mix(*, scope: Scope, by: str) -> list[dict]:
 
 def dashboard_handling_times(*, scope: Scope) -> dict:
     """How long finished complaints took from reception to result (or closure)."""
-    sums = daily_sums(scope).get(None) or {}
+    sums = daily_sums(scope, values=("handling_minutes", *HANDLING_BUCKETS)).get(None) or {}
     finished = sum(sums.get(b, 0) for b in HANDLING_BUCKETS)
     labels = [_("1天内"), _("1-3天"), _("3-7天"), _("7-15天"), _("15-30天"), _("30天以上")]
     bounds = [*HANDLING_BUCKET_HOURS, None]
@@ -257,7 +259,8 @@ def dashboard_map(*, scope: Scope, level: str = "street", parent: str = "") -> l
     if level not in MAP_LEVELS:
         raise ApplicationError(_("参数有误"), errors={"level": [_("应为 street、community 或 grid")]})
     areas = [a for a in _areas(level) if not parent or a["parent"] == parent or _in_street(a, parent)]
-    sums, overdue = daily_sums(scope, (level,)), overdue_counts(scope, (level,))
+    sums = daily_sums(scope, (level,), values=("satisfied", "basically_satisfied", "rated_satisfaction"))
+    overdue = overdue_counts(scope, (level,))
     rows = []
     for area in areas:
         values = sums.get(area["id"]) or {}

@@ -234,8 +234,9 @@ class ImportReport:
                 "dry": _("（试导入，未写入）") if self.dry_run else "",
             }
         ]
-        lines += [f"{_('警告')}：{where(w)}[{w.column}] {w.message}" for w in self.warnings]
-        lines += [f"{_('错误')}：{where(e)}[{e.column}] {e.message}" for e in self.errors]
+        warning_label, error_label = _("警告"), _("错误")
+        lines += [f"{warning_label}：{where(w)}[{w.column}] {w.message}" for w in self.warnings]
+        lines += [f"{error_label}：{where(e)}[{e.column}] {e.message}" for e in self.errors]
         if self.errors:
             lines.append(_("共 %(n)d 处错误，未写入任何数据") % {"n": len(self.errors)})
         return "\n".join(lines)

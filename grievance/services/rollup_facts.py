@@ -16,6 +16,7 @@ from grievance.models.rollups import (
     HANDLING_BUCKET_HOURS,
     HANDLING_BUCKETS,
     MEASURES,
+    MONTHLY,
     NOT_FINISHED_DAY,
     ROLLUP_GRAINS,
 )
@@ -47,6 +48,7 @@ HANDLED_ACTIONS = ("submit_result", "resolve_on_spot")
 FLAG_MEASURES = tuple(m for m in MEASURES if m != "received")
 FACT_FIELDS = (
     "received_day",
+    "received_month",
     "street_id",
     "community_id",
     "grid_id",
@@ -118,8 +120,10 @@ def fact_compute(row: dict, history: ComplaintHistory, matter_top: dict[int, int
         minutes = max(0, int((finished_at - row["received_at"]).total_seconds() // 60))
     deadline = row["handle_deadline"]
     due_eligible = deadline is not None and status not in NOT_HANDLED
+    received_day = local_day(row["received_at"])
     return {
-        "received_day": local_day(row["received_at"]),
+        "received_day": received_day,
+        "received_month": received_day.replace(day=1),
         "street_id": row["street_id"] or 0,
         "community_id": row["community_id"] or 0,
         "grid_id": row["grid_id"] or 0,
@@ -190,13 +194,13 @@ def fact_rows(fact: dict | None, unit_facts: dict[int, bool]) -> tuple[dict, dic
     due: dict[tuple, tuple] = {}
     if fact is None:
         return daily, due
-    day = fact["received_day"]
     for grain in ROLLUP_GRAINS:
-        if grain in UNIT_GRAINS:
-            for unit_id, returned in unit_facts.items():
-                daily[(grain, day, *_dims(fact, grain, unit_id))] = _measures(fact, unit_returned=returned)
-        else:
-            daily[(grain, day, *_dims(fact, grain))] = _measures(fact)
+        for code, day in ((grain, fact["received_day"]), (grain + MONTHLY, fact["received_month"])):
+            if grain in UNIT_GRAINS:
+                for unit_id, returned in unit_facts.items():
+                    daily[(code, day, *_dims(fact, grain, unit_id))] = _measures(fact, unit_returned=returned)
+            else:
+                daily[(code, day, *_dims(fact, grain))] = _measures(fact)
     if fact["due_eligible"]:
         days = (fact["deadline_day"], fact["finished_day"])
         value = (1, int(fact["on_time"]))

@@ -25,6 +25,7 @@ from grievance.models.complaints import Assignment, AssignmentRole, Complaint, C
 from grievance.models.matters import Matter
 from grievance.models.rollups import (
     DUE_GRAINS,
+    MONTHLY,
     ROLLUP_GRAINS,
     ComplaintFact,
     ComplaintUnitFact,
@@ -247,12 +248,12 @@ def _rollups_from_facts() -> None:
     for grain in ROLLUP_GRAINS:
         unit = grain in UNIT_GRAINS
         dims, group = sql_dimension_columns(grain)
-        select = [str(int(grain)), "f.received_day", *dims, *sql_measure_columns(unit=unit)]
-        statements.append(
-            f"INSERT INTO {qn(DailyRollup._meta.db_table)} ({daily_columns}) SELECT {', '.join(select)} "
-            f"FROM {fact} f{_unit_join(unit_fact) if unit else ''} "
-            f"GROUP BY {', '.join(['f.received_day', *group])}"
-        )
+        for code, day in ((int(grain), "f.received_day"), (int(grain) + MONTHLY, "f.received_month")):
+            select = [str(code), day, *dims, *sql_measure_columns(unit=unit)]
+            statements.append(
+                f"INSERT INTO {qn(DailyRollup._meta.db_table)} ({daily_columns}) SELECT {', '.join(select)} "
+                f"FROM {fact} f{_unit_join(unit_fact) if unit else ''} GROUP BY {', '.join([day, *group])}"
+            )
     for grain, kept in DUE_GRAINS.items():
         unit, street = "unit" in kept, "street" in kept
         select = [str(int(grain)), "f.deadline_day", "f.finished_day", "f.street_id" if street else "0"]

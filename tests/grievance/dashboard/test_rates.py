@@ -204,3 +204,26 @@ def test_bad_filters_are_field_errors():
     with pytest.raises(ApplicationError) as error:
         dashboard_overview(street="nope")
     assert "street" in error.value.errors
+
+
+@pytest.mark.django_db
+def test_windows_over_whole_and_partial_months_read_the_same_numbers(people):
+    from datetime import date
+
+    for day in (date(2026, 1, 31), date(2026, 2, 1), date(2026, 2, 14), date(2026, 2, 28), date(2026, 3, 1)):
+        for hour in (0, 23):
+            make(people, received_at=NOW.replace(year=day.year, month=day.month, day=day.day, hour=hour))
+    windows = [
+        (date(2026, 1, 31), date(2026, 3, 1)),  # partial + whole February + partial
+        (date(2026, 2, 1), date(2026, 2, 28)),  # exactly one month
+        (date(2026, 2, 2), date(2026, 2, 27)),  # inside one month
+        (date(2026, 1, 1), date(2026, 2, 1)),
+        (None, date(2026, 2, 28)),
+        (date(2026, 2, 1), None),
+    ]
+    for start, end in windows:
+        assert (
+            overview(date_from=start, date_to=end)["received"]
+            == stats_overview(now=NOW, date_from=start, date_to=end)["received"]
+        )
+    assert overview(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))["received"] == 6
