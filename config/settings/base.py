@@ -206,6 +206,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    "mediation-reminders-sweep": {
+        "task": "mediation.reminders_sweep",
+        "schedule": env.float("MEDIATION_SWEEP_SECONDS", default=300.0),
+        "options": {"expires": 290},
+    },
     "credit-standing-refresh": {"task": "credit.standing_refresh_all", "schedule": 86400.0},
     "worker-heartbeat": {
         "task": "common.worker_heartbeat",

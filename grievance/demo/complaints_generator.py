@@ -35,6 +35,7 @@ KINDS = {"complaint": 40, "help": 22, "consult": 16, "report": 10, "suggestion":
 CHANNELS = {"hotline": 60, "inspector": 16, "grid": 14, "web": 4, "app": 3, "wechat": 2, "leader_board": 1}
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 13, 9, 10, 14, 15, 14, 12, 9, 8, 7, 5, 3, 2]
 SATISFACTION = {"satisfied": 84, "basically_satisfied": 11, "unsatisfied": 5}
+HOT_SHARE = 0.08  # complaints that belong to a hot spot (a recurring matter in one cell)
 HANDLING_SCALE = 0.6  # a hotline answers faster than the message board the delays come from
 WAGE_LEAF_NAMES = ("工资发放", "农民工权益")
 _CODE_SPACE = len(TRACKING_ALPHABET) ** TRACKING_LENGTH
@@ -179,12 +180,15 @@ class Generator:
 
     def __init__(self, ref: Reference, rng: random.Random, *, end: datetime, days: int, short_text: bool):
         self.ref, self.rng, self.end, self.days, self.short = ref, rng, end, days, short_text
-        self.phones = [f"13{rng.randint(100000000, 999999999)}" for _i in range(400)]
-        self.enterprises = [uscc_for(rng) for _i in range(60)]
+        self.phones = [f"13{rng.randint(100000000, 999999999)}" for _i in range(15)]
+        # A few enterprises owe wages again and again; most appear once or twice.
+        self.enterprises = [uscc_for(rng) for _i in range(800)]
         self.defaults = {
             f.attname: f.get_default() for f in Complaint._meta.concrete_fields if f.attname != "id"
         }
         self.columns = ("id", *self.defaults)
+        # Hot spots: one matter recurring in one grid cell; two are active in any week.
+        self.hot = [(rng.choice(ref.cells), rng.choice(ref.leaves)) for _i in range(24)]
         self.ids = {}
 
     def ids_reserve(self) -> None:
@@ -198,7 +202,7 @@ class Generator:
 
     def _received_at(self) -> datetime:
         rng = self.rng
-        day = self.end - timedelta(days=rng.random() ** 0.9 * self.days)  # a little more recent volume
+        day = self.end - timedelta(days=rng.random() ** 1.15 * self.days)  # volume grows a little over time
         start = timezone.localtime(day).replace(hour=0, minute=0, second=0, microsecond=0)
         if start.weekday() >= 5 and rng.random() < 0.35:  # fewer calls at weekends
             start -= timedelta(days=2)
@@ -215,6 +219,9 @@ class Generator:
         leaf = (
             ref.leaves[rng.choice(ref.wage_leaves)] if wage else rng.choices(ref.leaves, ref.leaf_weights)[0]
         )
+        if not wage and rng.random() < HOT_SHARE:
+            week = received.toordinal() // 7
+            cell, leaf = self.hot[(week * 2 + rng.randint(0, 1)) % len(self.hot)]
         kind = rng.choices(list(KINDS), weights=list(KINDS.values()))[0]
         title, text = rng.choice(ref.texts)
         values = dict(self.defaults)
@@ -234,17 +241,18 @@ class Generator:
             community_id=cell[1],
             street_id=cell[2],
             contact_name=rng.choice("张王李赵刘陈杨黄周吴") + rng.choice(["先生", "女士"]),
-            contact_phone=rng.choice(self.phones[:40]) if rng.random() < 0.03 else rng.choice(self.phones),
+            # A handful of frequent callers; everybody else calls from a number of their own.
+            contact_phone=rng.choice(self.phones)
+            if rng.random() < 0.006
+            else f"1{rng.randint(3000000000, 9999999999)}",
             enterprise_credit_code=rng.choice(
-                self.enterprises[:8] if rng.random() < 0.5 else self.enterprises
+                self.enterprises[:6] if rng.random() < 0.3 else self.enterprises
             )
             if wage
             else "",
             received_at=received,
             status="submitted",
         )
-        if values["contact_phone"] in self.phones[40:]:  # most callers call once: make the number unique
-            values["contact_phone"] = f"1{rng.randint(3000000000, 9999999999)}"
         history = _History(self, batch, pk, values)
         history.play(leaf)
         batch.complaints.append(tuple(values[c] if c != "id" else pk for c in self.columns))

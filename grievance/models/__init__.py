@@ -67,3 +67,6 @@ __all__ = [
 from .privacy import PersonalDataRead  # appended: who looked (issue 11)
 
 __all__ += ["PersonalDataRead"]
+from .routing import RoutingExample, RoutingExampleKind, RoutingModel  # appended: text routing (issue 9)
+
+__all__ += ["RoutingExample", "RoutingExampleKind", "RoutingModel"]

@@ -122,6 +122,8 @@ def _psych_refer(event: ComplaintEvent) -> Plan:
 
 RULES: dict[str, Callable[[ComplaintEvent], Plan]] = {
     "dispatch": _dispatch,
+    # Mediation ended: the citizen hears the outcome when the complaint closes with it.
+    "mediation_result": lambda e: _outcome(e) if e.to_status == Status.CLOSED else [],
     "return": lambda e: [(centre_users(), "return")],
     "request_extension": lambda e: [(centre_users(), "request_extension")],
     "approve_extension": lambda e: [(_lead_handlers(e), "extension_approved")],

@@ -13,6 +13,7 @@ from grievance.demo.complaints_generator import complaints_generate
 from grievance.services.intake import complaint_submit
 from grievance.services.rollups import rollups_catch_up, rollups_rebuild
 from tests.e2e.conftest import login
+from tests.e2e.test_accessibility import axe_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 DEMO_PASSWORD = "demo-pass-2026"
@@ -41,6 +42,7 @@ def test_dashboard_renders_drills_down_and_updates_live(page, demo):
     assert page.locator('[data-ranking="street"] tbody tr').count() >= 6
     page.wait_for_selector("#district-map[data-map-ready]")
     assert page.locator("#district-map path.leaflet-interactive").count() >= 7  # the streets, coloured
+    assert axe_violations(page) == []
 
     # Drill-down: a street on the map → its communities → a community's grid cells (table link).
     page.locator("#district-map path.leaflet-interactive").first.click(force=True)
@@ -80,4 +82,17 @@ def test_a_phone_sized_screen_still_reads(page, demo):
     assert page.locator('[data-kpi="period-received"]').is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400  # no sideways scrolling of the page itself
+    assert page.outside == []
+
+
+@pytest.mark.parametrize("path", ["/dashboard/warnings/", "/dashboard/reports/"])
+def test_warnings_and_reports_pages_pass_axe(page, demo, path):
+    from grievance.services.warnings import warnings_scan
+
+    warnings_scan()
+    login(page, "dispatcher", DEMO_PASSWORD)
+    page.goto(f"{page.base_url}{path}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").is_visible()
+    assert axe_violations(page) == []
     assert page.outside == []

@@ -279,9 +279,9 @@ def test_an_annotated_row_is_not_reused_for_another_user(people):
 
 
 ACTIONS_ON_DISPATCHED = {
-    "dispatcher": ["dispatch", "merge", "supervise", "psych_refer"],
+    "dispatcher": ["dispatch", "merge", "supervise", "psych_refer", "to_mediation"],
     "operator": ["psych_refer"],
-    "lead": ["sign", "return", "escalate", "psych_refer"],
+    "lead": ["sign", "return", "escalate", "psych_refer", "to_mediation"],
     "co": ["co_reply"],
     "grid_worker": ["escalate", "resolve_on_spot"],
     "citizen": ["withdraw"],
