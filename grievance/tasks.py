@@ -70,3 +70,20 @@ def notification_send(notification_id: int) -> str:
     from grievance.services.notifications import notification_send as send
 
     return send(notification_id=notification_id)
+
+
+@shared_task(name="grievance.routing_model_train", acks_late=True, time_limit=3600)
+def routing_model_train() -> dict:
+    """Nightly: retrain the text router on all data; promote the new version only if not worse.
+    A replayed run trains another version and, being no better, leaves the active one in place."""
+    from grievance.routing_model.services import routing_model_train as train
+
+    model = train(cv=5, note="nightly")
+    return {"version": model.version, "active": model.is_active, "evaluation": model.evaluation}
+
+# Dashboard tasks live in their own module; imported here so the worker registers them.
+from grievance.dashboard_tasks import (  # noqa: E402, F401
+    dashboard_report_generate,
+    dashboard_rollups_catch_up,
+    dashboard_warnings_scan,
+)

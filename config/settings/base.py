@@ -8,6 +8,7 @@ broker, both under ``var/``, so a fresh checkout needs no services to start.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -206,6 +207,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    "dashboard-rollups-catch-up": {
+        "task": "grievance.dashboard_rollups_catch_up",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    "dashboard-warnings-scan": {
+        "task": "grievance.dashboard_warnings_scan",
+        "schedule": 600.0,
+        "options": {"expires": 540},
+    },
     "mediation-reminders-sweep": {
         "task": "mediation.reminders_sweep",
         "schedule": env.float("MEDIATION_SWEEP_SECONDS", default=300.0),
@@ -234,6 +245,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("ANONYMISE_SWEEP_SECONDS", default=86400.0),
         "options": {"expires": 3600},
     },
+    # Text routing: retrain nightly on the day's confirmed/corrected dispatches and returns; the new
+    # version replaces the active one only if its cross-validated evaluation is not worse.
+    "routing-model-train": {
+        "task": "grievance.routing_model_train",
+        "schedule": crontab(hour=env.int("ROUTING_TRAIN_HOUR", default=2), minute=30),
+        "options": {"expires": 6 * 3600},
+    },
 }
 # Task modules beyond the apps' ``tasks.py`` (autodiscovered).
 CELERY_IMPORTS = ["grievance.tasks_privacy"]
@@ -244,7 +262,12 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Fails open (common/cache.py): Redis down must not fail requests (throttles, grid index).
+            "BACKEND": "common.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -8,15 +8,13 @@ unit leaders their own unit's overview, trend, mixes, matters and handling times
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.exceptions import PermissionDeniedError
 from grievance.selectors.dashboard import (
     dashboard_actor_unit,
     dashboard_scope,
@@ -35,10 +33,8 @@ from grievance.selectors.dashboard_charts import (
     dashboard_top_matters,
     dashboard_trend,
 )
-from grievance.selectors.dashboard_records import report_get, report_list, warning_get, warning_list
 from grievance.selectors.dashboard_tables import CENTRE_TABLES, TABLES, dashboard_table
-from grievance.services.reports import report_request, xlsx_build
-from grievance.services.warnings import warning_assign, warning_close
+from grievance.services.reports import xlsx_build
 
 FILTERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="受理日期起（含）；默认本月1日"),
@@ -324,122 +320,3 @@ class DashboardExportApi(DashboardApi):
         response = HttpResponse(xlsx_build(title=title, headers=headers, rows=rows), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="dashboard-{table}.xlsx"'
         return response
-
-
-class DashboardWarningSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    title = serializers.CharField()
-    status = serializers.CharField()
-    count = serializers.IntegerField()
-    baseline = serializers.FloatField(allow_null=True)
-    window_start = serializers.DateTimeField()
-    window_end = serializers.DateTimeField()
-    assigned_unit = serializers.CharField(source="assigned_unit.code", allow_null=True, default=None)
-    assigned_at = serializers.DateTimeField(allow_null=True)
-    note = serializers.CharField()
-    closed_at = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
-
-
-def _centre_reader(request) -> None:
-    dashboard_actor_unit(user=request.user, centre_only=True)
-
-
-class DashboardWarningListApi(DashboardApi):
-    class QuerySerializer(serializers.Serializer):
-        status = serializers.CharField(required=False, allow_blank=True, default="active")
-        kind = serializers.CharField(required=False, allow_blank=True, default="")
-
-    @extend_schema(
-        summary="预警列表",
-        parameters=[QuerySerializer],
-        responses=DashboardWarningSerializer(many=True),
-    )
-    def get(self, request):
-        _centre_reader(request)
-        query = self.QuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        warnings = warning_list(**query.validated_data)[:500]
-        return Response(DashboardWarningSerializer(warnings, many=True).data)
-
-
-class DashboardWarningAssignApi(DashboardApi):
-    class DashboardWarningAssignSerializer(serializers.Serializer):
-        unit = serializers.CharField(max_length=32)
-        note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-
-    @extend_schema(
-        summary="交办预警", request=DashboardWarningAssignSerializer, responses=DashboardWarningSerializer
-    )
-    def post(self, request, warning_id: str):
-        data = self.DashboardWarningAssignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        warning = warning_assign(
-            warning_id=warning_get(warning_id=warning_id).pk, actor=request.user, **data.validated_data
-        )
-        return Response(DashboardWarningSerializer(warning).data)
-
-
-class DashboardWarningCloseApi(DashboardApi):
-    class DashboardWarningCloseSerializer(serializers.Serializer):
-        note = serializers.CharField(max_length=2000)
-
-    @extend_schema(
-        summary="关闭预警", request=DashboardWarningCloseSerializer, responses=DashboardWarningSerializer
-    )
-    def post(self, request, warning_id: str):
-        data = self.DashboardWarningCloseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        warning = warning_close(
-            warning_id=warning_get(warning_id=warning_id).pk, actor=request.user, **data.validated_data
-        )
-        return Response(DashboardWarningSerializer(warning).data)
-
-
-class DashboardReportSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    month = serializers.DateField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    error = serializers.CharField()
-    generated_at = serializers.DateTimeField(allow_null=True)
-    html_url = serializers.SerializerMethodField()
-    pdf_url = serializers.SerializerMethodField()
-
-    def get_html_url(self, report) -> str | None:
-        return f"/dashboard/reports/{report.pk}/" if report.html else None
-
-    def get_pdf_url(self, report) -> str | None:
-        return f"/dashboard/reports/{report.pk}/pdf/" if report.pdf else None
-
-
-class DashboardReportListApi(DashboardApi):
-    class DashboardReportRequestSerializer(serializers.Serializer):
-        month = serializers.CharField(max_length=10, help_text="年月，如 2026-05")
-
-    @extend_schema(summary="月度分析报告列表", responses=DashboardReportSerializer(many=True))
-    def get(self, request):
-        _centre_reader(request)
-        return Response(DashboardReportSerializer(report_list()[:120], many=True).data)
-
-    @extend_schema(
-        summary="生成月度分析报告（异步）",
-        request=DashboardReportRequestSerializer,
-        responses={202: DashboardReportSerializer},
-    )
-    def post(self, request):
-        if not getattr(request.user, "is_authenticated", False):
-            raise PermissionDeniedError(_("请先登录"))
-        data = self.DashboardReportRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        report = report_request(month=data.validated_data["month"], actor=request.user)
-        return Response(DashboardReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
-
-
-class DashboardReportDetailApi(DashboardApi):
-    @extend_schema(summary="月度分析报告", responses=DashboardReportSerializer)
-    def get(self, request, report_id: str):
-        _centre_reader(request)
-        return Response(DashboardReportSerializer(report_get(report_id=report_id)).data)

@@ -60,6 +60,7 @@ urlpatterns += [
 
 # The command centre's dashboard (dashboard helper): overview and every chart from the rollups.
 from grievance.api import dashboard as dashboard_api  # noqa: E402
+from grievance.api import dashboard_records as dashboard_records_api  # noqa: E402
 
 urlpatterns += [
     path("dashboard/overview/", dashboard_api.DashboardOverviewApi.as_view(), name="api-dashboard-overview"),
@@ -85,22 +86,28 @@ urlpatterns += [
         name="api-dashboard-export",
     ),
     path(
-        "dashboard/warnings/", dashboard_api.DashboardWarningListApi.as_view(), name="api-dashboard-warnings"
+        "dashboard/warnings/",
+        dashboard_records_api.DashboardWarningListApi.as_view(),
+        name="api-dashboard-warnings",
     ),
     path(
         "dashboard/warnings/<str:warning_id>/assign/",
-        dashboard_api.DashboardWarningAssignApi.as_view(),
+        dashboard_records_api.DashboardWarningAssignApi.as_view(),
         name="api-dashboard-warning-assign",
     ),
     path(
         "dashboard/warnings/<str:warning_id>/close/",
-        dashboard_api.DashboardWarningCloseApi.as_view(),
+        dashboard_records_api.DashboardWarningCloseApi.as_view(),
         name="api-dashboard-warning-close",
     ),
-    path("dashboard/reports/", dashboard_api.DashboardReportListApi.as_view(), name="api-dashboard-reports"),
+    path(
+        "dashboard/reports/",
+        dashboard_records_api.DashboardReportListApi.as_view(),
+        name="api-dashboard-reports",
+    ),
     path(
         "dashboard/reports/<str:report_id>/",
-        dashboard_api.DashboardReportDetailApi.as_view(),
+        dashboard_records_api.DashboardReportDetailApi.as_view(),
         name="api-dashboard-report",
     ),
 ]

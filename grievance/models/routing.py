@@ -76,7 +76,12 @@ class RoutingExample(models.Model):
         related_name="+",
     )
     unit = models.ForeignKey(
-        "grids.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "grids.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True, db_index=True)
 

@@ -13,6 +13,7 @@ the "why" of a suggestion).
 import re
 import threading
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -75,7 +76,7 @@ def analyze(title: str, text: str) -> Analyzed:
 
 def word_terms(doc: Analyzed) -> list[str]:
     words = [w for w in doc.words if len(w) > 1]
-    return [*doc.words, *(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))]
+    return [*doc.words, *(f"{a}_{b}" for a, b in pairwise(words))]
 
 
 def char_terms(doc: Analyzed) -> list[str]:

@@ -21,7 +21,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from grievance.routing_model.corpus import Corpus, Doc
+from grievance.routing_model.corpus import Corpus
 from grievance.routing_model.evaluate import metrics_compute
 from grievance.routing_model.features import FeatureSpace, analyze, counts_rows, hashed_counts
 from grievance.routing_model.model import LeafParams, RoutingArtefact, TopParams, softmax
@@ -99,12 +99,14 @@ def prepare(corpus: Corpus, tree: Tree) -> Prepared:
             weak_top[i] = top
             leaf = leaf if leaf is not None else lexicon.weak_leaf(scores, top)
             weak_leaf[i] = -1 if leaf is None else leaf
-    return Prepared(corpus, tree, lexicon, counts, lex_top, weak_top, weak_leaf, time.perf_counter() - started)
+    return Prepared(
+        corpus, tree, lexicon, counts, lex_top, weak_top, weak_leaf, time.perf_counter() - started
+    )
 
 
 def _balanced(labels: np.ndarray, weights: np.ndarray, cap: float) -> np.ndarray:
     """Give every class the same total weight (a rare class gains at most ``cap`` times)."""
-    classes, inverse = np.unique(labels, return_inverse=True)
+    _classes, inverse = np.unique(labels, return_inverse=True)
     totals = np.bincount(inverse, weights=weights)
     factor = np.minimum(totals.mean() / totals, cap)
     return weights * factor[inverse]
@@ -147,7 +149,9 @@ def fit_top(prep: Prepared, labelled: np.ndarray, unlabelled: np.ndarray, params
     """Fit the feature space and the top-level SVM on the given rows (indices into the prepared docs)."""
     corpus_docs = prep.corpus.all_docs()
     n_tops = len(prep.tree.tops)
-    space = FeatureSpace(min_df=params.min_df).fit(counts_rows(prep.counts, np.concatenate([labelled, unlabelled])))
+    space = FeatureSpace(min_df=params.min_df).fit(
+        counts_rows(prep.counts, np.concatenate([labelled, unlabelled]))
+    )
     x_labelled = space.transform(counts_rows(prep.counts, labelled))
     x_unlabelled = space.transform(counts_rows(prep.counts, unlabelled))
     y_labelled = prep.weak_top[labelled]
@@ -185,7 +189,8 @@ def _centroids(prep: Prepared, space: FeatureSpace, rows: np.ndarray, params: Tr
     tree = prep.tree
     docs = prep.corpus.all_docs()
     names = [
-        analyze(f"{leaf.path[2]} {leaf.path[1]}", " ".join([leaf.path[2], *leaf.keywords])) for leaf in tree.leaves
+        analyze(f"{leaf.path[2]} {leaf.path[1]}", " ".join([leaf.path[2], *leaf.keywords]))
+        for leaf in tree.leaves
     ]
     x_names = space.transform(hashed_counts(names))
     negatives = prep.rows("negatives")
@@ -194,7 +199,10 @@ def _centroids(prep: Prepared, space: FeatureSpace, rows: np.ndarray, params: Tr
     has_leaf = leaves >= 0
     x = space.transform(counts_rows(prep.counts, all_rows[has_leaf]))
     weights = np.array(
-        [(params.example_weight if docs[i].leaf else 1.0) * (1.0 if docs[i].positive else -0.5) for i in all_rows[has_leaf]]
+        [
+            (params.example_weight if docs[i].leaf else 1.0) * (1.0 if docs[i].positive else -0.5)
+            for i in all_rows[has_leaf]
+        ]
     )
     assign = sp.csr_matrix(
         (weights, (leaves[has_leaf], np.arange(len(weights)))), shape=(len(tree.leaves), len(weights))
@@ -212,7 +220,9 @@ def _centroids(prep: Prepared, space: FeatureSpace, rows: np.ndarray, params: Tr
     return normalize(sp.vstack(pruned, format="csr")).astype(np.float32)
 
 
-def fit(corpus: Corpus, tree: Tree, params: TrainParams | None = None, prep: Prepared | None = None) -> RoutingArtefact:
+def fit(
+    corpus: Corpus, tree: Tree, params: TrainParams | None = None, prep: Prepared | None = None
+) -> RoutingArtefact:
     params = params or TrainParams()
     prep = prep or prepare(corpus, tree)
     labelled = prep.rows("labelled")
@@ -273,7 +283,9 @@ def cross_validate(prep: Prepared, params: TrainParams | None = None, k: int = 5
         decision = np.asarray(x @ top.coef.T) + top.intercept
         p = params.top
         logits[test_idx] = (
-            p.temperature * decision + p.lexicon_weight * prep.lex_top[labelled[test_idx]] + p.prior_weight * top.log_prior
+            p.temperature * decision
+            + p.lexicon_weight * prep.lex_top[labelled[test_idx]]
+            + p.prior_weight * top.log_prior
         )
     result = metrics_compute([prep.tree.tops[i] for i in labels], softmax(logits), prep.tree.tops)
     result["calibration"] = _calibration(logits, labels)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from grievance.models.attachments import ComplaintSupport
 from grievance.models.complaints import ComplaintEvent, Status
 from grievance.models.notifications import EventProcessed, NotificationChannel
+from grievance.routing_model.services import routing_example_from_event
 from grievance.selectors.notifications import (
     CitizenContact,
     centre_users,
@@ -196,5 +197,7 @@ def complaint_event_process(*, event_id: int, notifies: bool = True) -> None:
     if event.to_status in CLOCKED:
         complaint_deadline_task_schedule(complaint_id=event.complaint_id, now=timezone.now())
     complaint_rollup_refresh(complaint_id=event.complaint_id)  # dashboard rollups (state-based: idempotent)
+    if event.action in ("dispatch", "return"):  # the dispatcher's choice as a routing example (idempotent)
+        routing_example_from_event(event=event)
     # Last: a crash before this line leaves the event to the outbox sweeper (the steps above are idempotent).
     EventProcessed.objects.get_or_create(event_id=event.pk)

@@ -1,8 +1,10 @@
 """Routing (分拨): which matter a text is about, and which unit handles a complaint.
 
-- ``routing_suggest`` scores every active leaf matter against a title and description with a first,
-  simple text matcher (matter names of all three levels and the leaf's keywords: substring hits and
-  character-bigram overlap). A later issue replaces the scorer with a learned model; the shape stays.
+- ``routing_suggest`` ranks the active leaf matters for a title and description with the learned model
+  (``grievance.routing_model``: calibrated scores, and the words behind each suggestion); until a model
+  was trained and promoted, a simple text matcher answers (matter names of all three levels and the
+  leaf's keywords: substring hits and character-bigram overlap). Without a map point, place names in
+  the text (the gazetteer) decide the street or community of territorial rules.
 - ``complaint_route`` turns a ``submitted`` complaint into ``dispatched`` (confident: matter known, rule
   in force, handling unit found) or ``pending_dispatch`` (unsure: a person in the command centre
   decides). It is idempotent: it locks the row and does nothing unless the complaint is still
@@ -16,6 +18,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
@@ -27,6 +30,8 @@ from grids.geo import grid_for_point
 from grids.models import Division, Unit
 from grids.selectors.units import unit_for_division
 from grievance.models import Channel, Complaint, ComplaintEvent, HandlerRule, Matter, MatterRule, Status
+from grievance.routing_model import store
+from grievance.routing_model.selectors import gazetteer_cache_clear, place_for_text
 from grievance.selectors.matters import matter_rule_in_force
 from grievance.services.transitions import complaint_transition
 
@@ -137,9 +142,11 @@ def _leaves() -> list[_Leaf]:
 
 
 def routing_index_clear() -> None:
-    """Forget the cached index (tests; an import that must be visible at once)."""
+    """Forget the cached index, model and gazetteer (tests; an import that must be visible at once)."""
     with _index_lock:
         _index.leaves, _index.signature = [], ()
+    store.active_cache_clear()
+    gazetteer_cache_clear()
 
 
 # --- scoring ---------------------------------------------------------------------------------------
@@ -166,12 +173,15 @@ def _score(leaf: _Leaf, text: str, bigrams: frozenset[str], chars: frozenset[str
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One routing suggestion: the leaf matter, its path [top, middle, leaf], the unit and a score."""
+    """One routing suggestion: the leaf matter, its path [top, middle, leaf], the unit, a score in
+    [0, 1] (the model's probability of the leaf; the matcher's match strength) and ``why``: the words
+    of the text that speak most for it."""
 
     matter: str
     path: list[str]
     unit: str | None
     score: float
+    why: list[str] = field(default_factory=list)
 
 
 def _suggestion_unit(leaf_pk: int, street: Division | None, community: Division | None) -> str | None:
@@ -194,27 +204,56 @@ def _divisions_for_point(lat, lng) -> tuple[Division | None, Division | None]:
     return divisions.get(hit.street), divisions.get(hit.community)
 
 
-def routing_suggest(*, title: str, description: str, lat=None, lng=None, limit: int = 5) -> list[Suggestion]:
-    """Leaf matters best first (at least three when the catalogue has them), each with the unit its
-    rule in force today names: FIXED → the handling unit; STREET/COMMUNITY → the unit of the street or
-    community at (lat, lng), or None without a location."""
-    text = text_normalize(f"{title or ''} {description or ''}")
+def _matcher_ranked(text: str, leaves: list[_Leaf], count: int) -> list[tuple[float, _Leaf, list[str]]]:
     bigrams = text_bigrams(text)
     chars = frozenset(text)
     scored = sorted(
-        ((_score(leaf, text, bigrams, chars), leaf) for leaf in _leaves()),
+        ((_score(leaf, text, bigrams, chars), leaf) for leaf in leaves),
         key=lambda item: (-item[0], item[1].code),
     )
-    top = scored[: max(int(limit), MIN_SUGGESTIONS)]
+    return [
+        (score, leaf, [w for w in (leaf.name, *leaf.keywords) if w and w in text][:5])
+        for score, leaf in scored[:count]
+    ]
+
+
+def _model_ranked(artefact, title: str, description: str, leaves: list[_Leaf], count: int):
+    """Leaves by the model's score; leaves the model does not know (added since training) are skipped."""
+    prediction = artefact.predict(title or "", description or "")
+    by_code = {leaf.code: leaf for leaf in leaves}
+    ranked = []
+    for i in np.argsort(-prediction.leaf, kind="stable"):
+        leaf = by_code.get(artefact.tree.leaves[i].code)
+        if leaf is not None:
+            ranked.append((round(float(prediction.leaf[i]), 4), leaf, artefact.why(prediction, int(i))))
+            if len(ranked) >= count:
+                break
+    return ranked
+
+
+def routing_suggest(*, title: str, description: str, lat=None, lng=None, limit: int = 5) -> list[Suggestion]:
+    """Leaf matters best first (at least three when the catalogue has them), each with the unit its
+    rule in force today names: FIXED → the handling unit; STREET/COMMUNITY → the unit of the street or
+    community at (lat, lng) or, without a point, of the place the text names (None if neither)."""
+    count = max(int(limit), MIN_SUGGESTIONS)
+    leaves = _leaves()
+    artefact = store.active_artefact()
+    if artefact is not None:
+        ranked = _model_ranked(artefact, title, description, leaves, count)
+    else:
+        ranked = _matcher_ranked(text_normalize(f"{title or ''} {description or ''}"), leaves, count)
     street, community = _divisions_for_point(lat, lng)
+    if street is None and community is None and (lat is None or lng is None):
+        street, community, _place = place_for_text(f"{title or ''} {description or ''}")
     return [
         Suggestion(
             matter=leaf.code,
             path=list(leaf.path),
             unit=_suggestion_unit(leaf.pk, street, community),
             score=score,
+            why=why,
         )
-        for score, leaf in top
+        for score, leaf, why in ranked
     ]
 
 
@@ -257,6 +296,44 @@ def _crisis_flagged(complaint: Complaint) -> bool:
     return bool(submit and submit.payload.get("crisis_signals"))
 
 
+def _complaint_divisions(complaint: Complaint) -> tuple[Division | None, Division | None]:
+    """The complaint's street and community; without any, the place its text or address names."""
+    if complaint.street_id or complaint.community_id:
+        return complaint.street, complaint.community
+    street, community, _place = place_for_text(
+        f"{complaint.address} {complaint.title} {complaint.description}"
+    )
+    return street, community
+
+
+def matter_unit(*, complaint: Complaint) -> Unit | None:
+    """The unit the complaint's matter rule names for its place (None without a rule or a place)."""
+    rule = complaint.matter_rule or (
+        matter_rule_in_force(matter=complaint.matter, at=timezone.localdate())
+        if complaint.matter_id
+        else None
+    )
+    if rule is None:
+        return None
+    street, community = _complaint_divisions(complaint)
+    return _unit_for_rule(rule, street=street, community=community)
+
+
+def matter_for_unit(*, complaint: Complaint, unit: Unit) -> Matter | None:
+    """The matter a dispatcher's choice of ``unit`` implies: of the suggestions for the complaint's text
+    (best first, 30 deep), the first whose rule names ``unit`` for the complaint's place."""
+    for suggestion in routing_suggest(title=complaint.title, description=complaint.description, limit=30):
+        matter = Matter.objects.filter(code=suggestion.matter).first()
+        rule = matter_rule_in_force(matter=matter, at=timezone.localdate()) if matter else None
+        if rule is None:
+            continue
+        street, community = _complaint_divisions(complaint)
+        chosen = _unit_for_rule(rule, street=street, community=community)
+        if chosen is not None and chosen.pk == unit.pk:
+            return matter
+    return None
+
+
 def complaint_route_decision(*, complaint: Complaint) -> tuple[str, dict]:
     """("dispatch", params) when routing is confident, else ("queue", {"note": why}). Reads only."""
     if _crisis_flagged(complaint):
@@ -271,9 +348,10 @@ def complaint_route_decision(*, complaint: Complaint) -> tuple[str, dict]:
     rule = complaint.matter_rule
     if rule is None:
         return "queue", {"note": _("事项没有生效的办理规则")}
-    if rule.handler_rule != HandlerRule.FIXED and complaint.lat is None and complaint.community_id is None:
+    street, community = _complaint_divisions(complaint)
+    if rule.handler_rule != HandlerRule.FIXED and street is None and community is None:
         return "queue", {"note": _("属地事项缺少位置")}
-    unit = _unit_for_rule(rule, street=complaint.street, community=complaint.community)
+    unit = _unit_for_rule(rule, street=street, community=community)
     if unit is None:
         return "queue", {"note": _("未能确定承办单位")}
     co_units = [u.code for u in rule.co_units.filter(is_active=True).order_by("code") if u.pk != unit.pk]

@@ -243,15 +243,24 @@
     this.legend = window.L.control({ position: "bottomright" });
     this.legend.onAdd = function () {
       var div = window.L.DomUtil.create("div", "map-legend");
-      var html = self.options.valueLabel ? "<strong>" + escapeText(self.options.valueLabel) + "</strong><br>" : "";
+      // Built from DOM nodes, not HTML strings: the Content-Security-Policy forbids inline style attributes.
+      if (self.options.valueLabel) {
+        var title = document.createElement("strong");
+        title.textContent = self.options.valueLabel;
+        div.appendChild(title);
+        div.appendChild(document.createElement("br"));
+      }
       var low = Math.min.apply(null, numbers);
       colors.forEach(function (color, i) {
         if (i > breaks.length) return;
         var from = i === 0 ? low : breaks[i - 1];
         var to = i < breaks.length ? breaks[i] : Math.max.apply(null, numbers);
-        html += '<i style="background:' + color + '"></i>' + escapeText(from) + " – " + escapeText(to) + "<br>";
+        var swatch = document.createElement("i");
+        swatch.style.background = color;
+        div.appendChild(swatch);
+        div.appendChild(document.createTextNode(from + " – " + to));
+        div.appendChild(document.createElement("br"));
       });
-      div.innerHTML = html;
       return div;
     };
     this.legend.addTo(this.leaflet);

@@ -4,11 +4,18 @@ broker is degraded, and when Redis returns routing catches up by itself — the 
 the beat's outbox sweep (run every 2 s here, threshold 5 s) queues the complaints whose routing task
 could not be queued. Every complaint ends routed exactly once.
 
+Celery 5.7 / kombu 5.7 on Redis: the worker does not survive losing the broker ("Unrecoverable error:
+AttributeError 'NoneType' object has no attribute 'hostname'" while restoring unacknowledged messages)
+and exits; production runs it under a restart policy (docker compose ``restart: unless-stopped``), so
+this drill runs it under a supervisor that does the same — restart when it exits, at once — and
+records how many restarts it took.
+
 Redis is the test command's own (``scripts/services.sh``: ``SVC_REDIS_PORT``, ``SVC_DIR``), stopped with
 ``shutdown nosave`` and started again on the same port with the same options (and pid file, so the
 test command still stops it at the end). ``DRILL_REDIS_OUTAGE`` changes the outage (default 30 s).
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -21,7 +28,15 @@ import pytest
 from django.db import connections
 
 from grievance.models import Complaint, Status
-from tests.integration.conftest import CELERY, ROOT, _database_url, api_as, http_post_json, routing_report, wait_until
+from tests.integration.conftest import (
+    CELERY,
+    ROOT,
+    _database_url,
+    api_as,
+    http_post_json,
+    routing_report,
+    wait_until,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -44,9 +59,11 @@ def redis_stop(port: str) -> None:
 def redis_start(port: str) -> None:
     folder = os.environ["SVC_DIR"]
     subprocess.run(
-        ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        + ["--daemonize", "yes", "--pidfile", f"{folder}/redis.pid", "--logfile", f"{folder}/redis.log"]
-        + ["--dir", folder],
+        [
+            *("redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
+            *("--daemonize", "yes", "--pidfile", f"{folder}/redis.pid", "--logfile", f"{folder}/redis.log"),
+            *("--dir", folder),
+        ],
         check=True,
         capture_output=True,
         timeout=10,
@@ -71,8 +88,10 @@ def beat(fast_sweeps, transactional_db, tmp_path):
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     log = open(tmp_path / "beat.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [CELERY, "-A", "config", "--workdir", str(ROOT), "beat", "--loglevel", "INFO"]
-        + ["--schedule", str(tmp_path / "beat-schedule"), "--pidfile", str(tmp_path / "beat.pid")],
+        [
+            *(CELERY, "-A", "config", "--workdir", str(ROOT), "beat", "--loglevel", "INFO"),
+            *("--schedule", str(tmp_path / "beat-schedule"), "--pidfile", str(tmp_path / "beat.pid")),
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -84,6 +103,33 @@ def beat(fast_sweeps, transactional_db, tmp_path):
     process.wait(timeout=30)
     log.close()
     print(Path(tmp_path / "beat.log").read_text(errors="replace")[-2000:])
+
+
+class Supervisor:
+    """Restarts the worker whenever it has exited, like ``restart: unless-stopped``."""
+
+    def __init__(self, worker):
+        self.worker = worker
+        self.restarts = 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        while not self.stopped.wait(1.0):
+            if self.worker.proc is not None and self.worker.proc.poll() is not None:
+                self.restarts += 1
+                # start() waits for a ping, which fails while Redis is still down; the process
+                # itself keeps retrying its broker connection on start-up.
+                with contextlib.suppress(Exception):
+                    self.worker.start()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join(timeout=120)
 
 
 def test_redis_outage_during_intake(
@@ -118,6 +164,7 @@ def test_redis_outage_during_intake(
         submit(i, "operator")
     wait_until(lambda: routing_report([a[2] for a in answers])["routed"] == 5, message="the baseline routing")
 
+    supervisor = Supervisor(celery_worker_process).__enter__()
     redis_stop(port)
     phase[0] = "outage"
     outage_started = time.monotonic()
@@ -132,8 +179,10 @@ def test_redis_outage_during_intake(
                 time.sleep(0.2)
             connections.close_all()
 
-        clients = [threading.Thread(target=keep_submitting, args=(who, k * 10000)) for k, who in
-                   enumerate(("operator", "anonymous", "operator"))]
+        clients = [
+            threading.Thread(target=keep_submitting, args=(who, k * 10000))
+            for k, who in enumerate(("operator", "anonymous", "operator"))
+        ]
         for thread in clients:
             thread.start()
         while time.monotonic() - outage_started < OUTAGE_SECONDS:
@@ -149,13 +198,16 @@ def test_redis_outage_during_intake(
         submit(50000 + i, "anonymous")
 
     ids = [pk for _phase, status, pk, _s in answers if status == 201]
-    wait_until(
-        lambda: not Complaint.objects.filter(pk__in=ids, status=Status.SUBMITTED).exists(),
-        timeout=120,
-        message="routing to catch up after Redis returned",
-    )
-    caught_up = round(time.monotonic() - returned, 1)
-    time.sleep(3)  # a late duplicate routing would show now
+    try:
+        wait_until(
+            lambda: not Complaint.objects.filter(pk__in=ids, status=Status.SUBMITTED).exists(),
+            timeout=120,
+            message="routing to catch up after Redis returned",
+        )
+        caught_up = round(time.monotonic() - returned, 1)
+        time.sleep(3)  # a late duplicate routing would show now
+    finally:
+        supervisor.__exit__()
     report = routing_report(ids)
     during = [a for a in answers if a[0] == "outage"]
     report.update(
@@ -165,6 +217,7 @@ def test_redis_outage_during_intake(
         slowest_intake_during_outage_s=round(max(a[3] for a in during), 2),
         healthz_during_outage=dict(Counter(f"{h[0]}:{h[1].get('broker')}" for h in health)),
         seconds_to_catch_up=caught_up,
+        worker_restarts_by_supervisor=supervisor.restarts,
     )
     for key, value in report.items():
         record_property(key, value)

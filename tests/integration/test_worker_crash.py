@@ -6,7 +6,8 @@ exactly once (one system ``dispatch`` event each), every dispatch event is proce
 
 The burst calls the intake service (what ``POST /api/v1/complaints/`` calls, each submission its own
 committed transaction) from threads in this process: the API's read-back and serialisation would
-double the cost on a two-core machine, and the HTTP path itself is exercised by the Redis drill. ``DRILL_COMPLAINTS`` changes the burst size (default 2,000).
+double the cost on a two-core machine, and the HTTP path itself is exercised by the Redis drill.
+``DRILL_COMPLAINTS`` changes the burst size (default 2,000).
 """
 
 import os
@@ -121,9 +122,7 @@ def test_worker_killed_mid_burst_and_restarted_loses_nothing(
     # Follow-up work of events the dead worker held (notifications) is recovered by the same sweeper.
     dispatches = ComplaintEvent.objects.filter(complaint_id__in=ids, action="dispatch")
     unprocessed_after_restart = dispatches.filter(processed__isnull=True).count()
-    events_requeued = events_requeue_unprocessed(
-        now=timezone.now() + timedelta(minutes=3), limit=COMPLAINTS
-    )
+    events_requeued = events_requeue_unprocessed(now=timezone.now() + timedelta(minutes=3), limit=COMPLAINTS)
     wait_until(
         lambda: not dispatches.filter(processed__isnull=True).exists(),
         timeout=60,

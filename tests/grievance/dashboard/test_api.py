@@ -29,7 +29,7 @@ def data(people):
     now = timezone.now()
     for i in range(6):
         c = complaint_new(
-            people, received_at=now - timedelta(hours=i + 1), channel="hotline", kind="complaint"
+            people, received_at=now - timedelta(seconds=i + 1), channel="hotline", kind="complaint"
         )
         if i < 2:
             Assignment.objects.create(complaint=c, unit=people.community, role=AssignmentRole.LEAD)

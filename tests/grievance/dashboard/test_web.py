@@ -14,7 +14,7 @@ from tests.grievance.dashboard.conftest import refresh_all
 def seeded(people):
     now = timezone.now()
     for i in range(3):
-        c = complaint_new(people, received_at=now - timedelta(minutes=i + 1))
+        c = complaint_new(people, received_at=now - timedelta(seconds=i + 1))
         Assignment.objects.create(complaint=c, unit=people.community, role=AssignmentRole.LEAD)
     refresh_all()
     return people
