@@ -1,4 +1,5 @@
-"""Content-Security-Policy for every response (our own middleware, no third-party package).
+"""Content-Security-Policy for every response (our own middleware, no third-party package), and
+the refusal of NUL characters in requests.
 
 Invariants:
 - Scripts and styles come from the platform itself (``'self'``): no CDN, no inline ``<script>`` or
@@ -11,6 +12,11 @@ Invariants:
   plugins, no base-tag hijack, forms post only to the platform, no framing (clickjacking).
 - A response that already carries a policy (a view that knows better) keeps it.
 
+``NulCharacterMiddleware``: PostgreSQL cannot store or compare a NUL character, and psycopg2 raises
+``ValueError`` for one in any query parameter — a 500 wherever a view passes request text to the
+database unchecked (found by fuzzing). A request whose path, query string or (small JSON or
+form-encoded) body contains one is answered 400 in the API error shape before any view runs.
+
 Settings (all optional): ``CSP_DIRECTIVES`` (dict directive → list of sources, merged over the
 defaults below), ``CSP_INLINE_HANDLERS`` (tuple of handler snippets), ``CSP_REPORT_ONLY`` (bool:
 send ``Content-Security-Policy-Report-Only`` instead, to trial a stricter policy).
@@ -19,9 +25,12 @@ send ``Content-Security-Policy-Report-Only`` instead, to trial a stricter policy
 import base64
 import hashlib
 import secrets
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 HEADER = "Content-Security-Policy"
 REPORT_ONLY_HEADER = "Content-Security-Policy-Report-Only"
@@ -92,3 +101,34 @@ class ContentSecurityPolicyMiddleware:
                 nonce=made[0] if made else None, directives=self.directives, handlers=self.handlers
             )
         return response
+
+
+NUL_BODY_TYPES = ("application/json", "application/x-www-form-urlencoded")
+NUL_BODY_MAX = 1024 * 1024  # larger bodies are uploads (multipart), checked by their own services
+
+
+def request_has_nul(request) -> bool:
+    """A NUL in the path, the query string or a small JSON/form body (raw or escaped)."""
+    if "\x00" in request.path or b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
+        return True
+    if request.method in ("POST", "PUT", "PATCH") and request.content_type in NUL_BODY_TYPES:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if 0 < length <= NUL_BODY_MAX:
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body or b"\x00" in unquote_to_bytes(body)
+    return False
+
+
+class NulCharacterMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request_has_nul(request):
+            message = _("输入有误")
+            return JsonResponse(
+                {"message": message, "errors": {"non_field_errors": [_("输入中不能包含空字符（NUL）")]}},
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return self.get_response(request)

@@ -81,6 +81,7 @@ def routing_model_train() -> dict:
     model = train(cv=5, note="nightly")
     return {"version": model.version, "active": model.is_active, "evaluation": model.evaluation}
 
+
 # Dashboard tasks live in their own module; imported here so the worker registers them.
 from grievance.dashboard_tasks import (  # noqa: E402, F401
     dashboard_report_generate,

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (templates use request.csp_nonce for inline blocks).
     "common.security.ContentSecurityPolicyMiddleware",
+    # 400 for NUL characters in requests (PostgreSQL cannot take them; common/security.py).
+    "common.security.NulCharacterMiddleware",
     # Last, as django-axes asks: it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -18,14 +18,13 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
 N_FEATURES = 2**20
 # Anonymised place codes of the source data ("A市", "K8县", "A3区") and spreadsheet carriage returns carry
 # no topic; they are dropped before segmentation so they never become features.
 _ANON_RE = re.compile(r"(?<![A-Za-z])[A-Z]\d{0,2}(?:市|区|县)")
-_NOISE_RE = re.compile(r"_x000D_|&nbsp;|\s+")
+_NOISE_RE = re.compile(r"(?:_x000D_|&nbsp;|\s)+")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _NON_CJK_RE = re.compile(r"[^\u3400-\u9fff]+")
 _WORD_RE = re.compile(r"^[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z0-9]*$")
@@ -127,17 +126,22 @@ class FeatureSpace:
 
     def transform(self, counts: list[sp.csr_matrix]) -> sp.csr_matrix:
         """Rows L2-normalised per block, each block scaled by 1/√2 so a whole row has norm ≤ 1."""
+        n_docs = counts[0].shape[0]
+        if n_docs == 0:
+            return sp.csr_matrix((0, self.n_columns), dtype=np.float32)
         parts = []
         scale = 1.0 / np.sqrt(len(self.blocks))
         for block, matrix in zip(self.blocks, counts, strict=True):
-            coo = matrix.tocoo()
-            cols = block.remap[coo.col]
+            rows = np.repeat(np.arange(n_docs), np.diff(matrix.indptr))
+            cols = block.remap[matrix.indices]
             keep = cols >= 0
-            data = (1.0 + np.log(coo.data[keep].astype(np.float32))) * block.idf[cols[keep]]
-            part = sp.csr_matrix(
-                (data, (coo.row[keep], cols[keep])), shape=(matrix.shape[0], len(block.idf)), dtype=np.float32
+            rows, cols = rows[keep], cols[keep]
+            data = (1.0 + np.log(matrix.data[keep].astype(np.float32))) * block.idf[cols]
+            norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n_docs)).astype(np.float32)
+            data = data * (scale / np.maximum(norms[rows], 1e-12))
+            parts.append(
+                sp.csr_matrix((data, (rows, cols)), shape=(n_docs, len(block.idf)), dtype=np.float32)
             )
-            parts.append(normalize(part) * scale)
         return sp.hstack(parts, format="csr", dtype=np.float32)
 
     def terms(self, doc: Analyzed) -> dict[int, str]:

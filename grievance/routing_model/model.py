@@ -66,19 +66,25 @@ class RoutingArtefact:
     intercept: np.ndarray  # (n_tops,), -inf-like for classes without training data
     log_prior: np.ndarray  # (n_tops,)
     top_params: TopParams
-    centroids: sp.csr_matrix  # (n_leaves, n_columns), rows L2-normalised (empty rows allowed)
+    centroids_t: sp.csr_matrix  # (n_columns, n_leaves): leaf centroids as columns, each L2-normalised
     leaf_params: LeafParams
-    memory: sp.csr_matrix  # (n_examples, n_columns)
+    memory_t: sp.csr_matrix  # (n_columns, n_examples): stored examples as columns
     memory_leaf: np.ndarray  # leaf index per example
     memory_sign: np.ndarray  # +1 confirmed, -1 returned
     trained_on: dict = field(default_factory=dict)
 
     # --- top level -------------------------------------------------------------------------------
 
+    def decision(self, x: sp.csr_matrix) -> np.ndarray:
+        """(n_docs, n_tops) SVM margins; one document gathers only the columns it has (fast path)."""
+        if x.shape[0] == 1:
+            return (self.coef[:, x.indices] @ x.data + self.intercept)[None, :]
+        return np.asarray(x @ np.ascontiguousarray(self.coef.T)) + self.intercept
+
     def top_logits(self, x: sp.csr_matrix, lex_top: np.ndarray) -> np.ndarray:
         """(n_docs, n_tops) logits; ``lex_top`` is (n_docs, n_tops)."""
         p = self.top_params
-        decision = np.asarray(x @ self.coef.T) + self.intercept
+        decision = self.decision(x)
         return p.temperature * decision + p.lexicon_weight * lex_top + p.prior_weight * self.log_prior
 
     def top_proba(self, x: sp.csr_matrix, lex_top: np.ndarray) -> np.ndarray:
@@ -88,9 +94,9 @@ class RoutingArtefact:
 
     def _memory_boost(self, x: sp.csr_matrix) -> np.ndarray:
         boost = np.zeros(len(self.tree.leaves))
-        if self.memory.shape[0] == 0:
+        if self.memory_t.shape[1] == 0:
             return boost
-        sims = np.asarray((self.memory @ x.T).todense()).ravel()
+        sims = (x @ self.memory_t).toarray().ravel()
         strength = np.clip((sims - MEMORY_THRESHOLD) / (1.0 - MEMORY_THRESHOLD), 0.0, 1.0)
         for leaf, sign, s in zip(self.memory_leaf, self.memory_sign, strength, strict=True):
             if s > 0:
@@ -110,14 +116,15 @@ class RoutingArtefact:
         top_boost = np.zeros(len(tree.tops))
         np.maximum.at(top_boost, tree.leaf_top, np.maximum(boost, 0.0))
         top = softmax((top_logits + top_boost) / self.top_params.calibration)
-        sims = np.asarray((self.centroids @ x.T).todense()).ravel()
+        sims = (x @ self.centroids_t).toarray().ravel()
         lp = self.leaf_params
         logits = lp.kappa * sims + lp.lexicon_weight * lex.leaf + boost
-        leaf = np.zeros(len(tree.leaves))
-        for t in range(len(tree.tops)):
-            members = np.flatnonzero(tree.leaf_top == t)
-            if len(members):
-                leaf[members] = top[t] * softmax(logits[members])
+        # Softmax within each top class: exp(logit - max of its class) / sum over its class.
+        n_tops = len(tree.tops)
+        class_max = np.full(n_tops, -np.inf)
+        np.maximum.at(class_max, tree.leaf_top, logits)
+        e = np.exp(logits - class_max[tree.leaf_top])
+        leaf = top[tree.leaf_top] * e / np.bincount(tree.leaf_top, weights=e, minlength=n_tops)[tree.leaf_top]
         return Prediction(top=top, leaf=leaf, doc=doc, x=x, lexicon=lex)
 
     def why(self, prediction: Prediction, leaf: int, limit: int = WHY_TERMS) -> list[str]:
@@ -128,18 +135,30 @@ class RoutingArtefact:
         x = prediction.x
         columns, values = x.indices, x.data
         contribution = values * self.coef[top, columns] * self.top_params.temperature
-        centroid = self.centroids[leaf]
-        if centroid.nnz:
-            contribution = contribution + values * np.asarray(centroid[:, columns].todense()).ravel() * (
-                self.leaf_params.kappa
-            )
+        centroid = self.centroids_t[columns, leaf].toarray().ravel()
+        contribution = contribution + values * centroid * self.leaf_params.kappa
         named = self.space.terms(prediction.doc)
+        words = {w for w in prediction.doc.words if len(w) > 1}
         scores: dict[str, float] = {}
+
+        def credit(word: str, value: float) -> None:
+            scores[word] = scores.get(word, 0.0) + value
+
+        # Everything is credited to whole words of the text: a word pair to both words, a character
+        # n-gram to the words containing it (an n-gram across a word boundary explains nothing).
         for column, value in zip(columns, contribution, strict=True):
             term = named.get(int(column))
-            if term and value > 0:
-                word = term.replace("_", "")
-                scores[word] = scores.get(word, 0.0) + float(value)
+            if not term or value <= 0:
+                continue
+            if "_" in term:
+                for part in term.split("_"):
+                    credit(part, value / 2)
+            elif term in words:
+                credit(term, float(value))
+            else:
+                holders = [w for w in words if term in w]
+                for word in holders:
+                    credit(word, value / len(holders))
         middle = int(tree.leaf_middle[leaf])
         for word, weight in prediction.lexicon.hits.items():
             for level, index, w in self.lexicon.entries.get(word, ()):
@@ -149,13 +168,6 @@ class RoutingArtefact:
                     or (level == "top" and index == top)
                 ):
                     scores[word] = scores.get(word, 0.0) + weight * w * self.top_params.lexicon_weight
-        ranked = sorted(scores.items(), key=lambda item: -item[1])
-        terms: list[str] = []
-        for word, _value in ranked:
-            if len(terms) >= limit:
-                break
-            # Character n-grams inside a word already listed add nothing for a reader.
-            if any(word in kept for kept in terms):
-                continue
-            terms = [kept for kept in terms if kept not in word] + [word]
-        return terms[:limit]
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        terms = [word for word, _value in ranked if len(word) > 1][:limit]
+        return terms

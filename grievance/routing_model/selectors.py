@@ -1,7 +1,9 @@
 """Reads the routing model needs from the database: the tree, the territory, the examples, versions."""
 
 import threading
+import time
 
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 
 from grids.models import Division, GridCell
@@ -84,23 +86,27 @@ class _GazetteerCache:
     lock = threading.Lock()
     signature: tuple = ()
     gazetteer: Gazetteer | None = None
+    checked_at = 0.0
 
 
 def gazetteer_get() -> Gazetteer:
-    """The cached gazetteer, rebuilt when divisions or grid cells changed (two small aggregates a call)."""
-    signature = territory_signature()
+    """The cached gazetteer, rebuilt when divisions or grid cells changed (checked at most every
+    ``ROUTING_MODEL_CHECK_SECONDS``, default 5: two small aggregates)."""
     cache = _GazetteerCache
-    if cache.gazetteer is not None and cache.signature == signature:
+    check = float(settings.GRIEVANCE.get("ROUTING_MODEL_CHECK_SECONDS", 5.0))
+    if cache.gazetteer is not None and time.monotonic() - cache.checked_at < check:
         return cache.gazetteer
+    signature = territory_signature()
     with cache.lock:
         if cache.gazetteer is None or cache.signature != signature:
             cache.gazetteer, cache.signature = gazetteer_build(), signature
+        cache.checked_at = time.monotonic()
         return cache.gazetteer
 
 
 def gazetteer_cache_clear() -> None:
     with _GazetteerCache.lock:
-        _GazetteerCache.gazetteer, _GazetteerCache.signature = None, ()
+        _GazetteerCache.gazetteer, _GazetteerCache.signature, _GazetteerCache.checked_at = None, (), 0.0
 
 
 def place_for_text(text: str) -> tuple[Division | None, Division | None, Place | None]:

@@ -9,6 +9,7 @@ import json
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -20,9 +21,14 @@ from common.exceptions import ApplicationError
 from grids.models import Unit
 from grievance.models import Complaint, ComplaintEvent, Matter
 from grievance.models.routing import RoutingExample, RoutingExampleKind, RoutingModel
-from grievance.routing_model import store, train
 from grievance.routing_model.corpus import Corpus, shared_corpus
 from grievance.routing_model.selectors import routing_examples_docs, routing_tree_get
+
+if TYPE_CHECKING:
+    from grievance.routing_model.train import TrainParams
+
+# numpy / scipy / scikit-learn / jieba are imported where a model is trained or loaded, so recording
+# examples (the event pipeline) never depends on them.
 
 COMPARED = ("accuracy", "top3_accuracy")
 
@@ -52,7 +58,7 @@ def training_corpus(*, data_dir=None, limit: int | None = None) -> Corpus:
     return corpus
 
 
-def _fingerprint(*, corpus: Corpus, data_dir: Path, params: train.TrainParams, limit, cv: int) -> str:
+def _fingerprint(*, corpus: Corpus, data_dir: Path, params: "TrainParams", limit, cv: int) -> str:
     """Same data, tree and settings → same fingerprint: a replayed nightly run trains nothing."""
     files = (
         sorted(
@@ -73,7 +79,7 @@ def routing_model_train(
     cv: int = 5,
     force: bool = False,
     limit: int | None = None,
-    params: train.TrainParams | None = None,
+    params: "TrainParams | None" = None,
     note: str = "",
 ) -> RoutingModel:
     """Train a new version on all data, evaluate it by ``cv``-fold cross-validation and promote it
@@ -81,6 +87,8 @@ def routing_model_train(
 
     Idempotent: when nothing changed since the latest version (same data, tree and settings), that
     version is returned and nothing is trained."""
+    from grievance.routing_model import train
+
     if cv and cv < 2:
         raise ApplicationError(_("交叉验证折数至少为2"), errors={"cv": [_("交叉验证折数至少为2")]})
     tree = routing_tree_get()
@@ -116,6 +124,8 @@ def routing_model_train(
 
 @transaction.atomic
 def _version_store(*, artefact, evaluation: dict, force: bool, note: str, seconds: float) -> RoutingModel:
+    from grievance.routing_model import store
+
     active = RoutingModel.objects.select_for_update().filter(is_active=True).first()
     version = (RoutingModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
     relative = store.artefact_save(artefact, version=version)
@@ -149,6 +159,8 @@ def _activate(model: RoutingModel, *, previous: RoutingModel | None) -> None:
 @transaction.atomic
 def routing_model_promote(*, version: int) -> RoutingModel:
     """Make ``version`` the active model by hand (a rollback, or a forced promotion)."""
+    from grievance.routing_model import store
+
     model = RoutingModel.objects.select_for_update().filter(version=version).first()
     if model is None:
         raise ApplicationError(_("模型版本不存在"), errors={"version": [_("模型版本不存在")]})

@@ -40,7 +40,7 @@ class TrainParams:
     example_weight: float = 5.0
     weak_weight: float = 1.0
     balance_cap: float = 10.0
-    self_training_rounds: int = 0
+    self_training_rounds: int = 1
     self_training_threshold: float = 0.6
     prior_alpha: float = 1.0
     top: TopParams = field(default_factory=TopParams)
@@ -172,7 +172,7 @@ def fit_top(prep: Prepared, labelled: np.ndarray, unlabelled: np.ndarray, params
             break
         # Self-training: the unlabelled rows the model is sure about (lexicon and prior included) get
         # its label, weighted by its confidence; the others drop out of this round.
-        decision = np.asarray(x_unlabelled @ coef.T) + intercept
+        decision = np.asarray(x_unlabelled @ np.ascontiguousarray(coef.T)) + intercept
         logits = params.top.temperature * decision + params.top.lexicon_weight * prep.lex_top[unlabelled]
         proba = softmax(logits + params.top.prior_weight * log_prior)
         confident = proba.max(axis=1) >= params.self_training_threshold
@@ -240,9 +240,9 @@ def fit(
         intercept=top.intercept,
         log_prior=top.log_prior,
         top_params=TopParams(**vars(params.top)),
-        centroids=centroids,
+        centroids_t=centroids.T.tocsr(),
         leaf_params=params.leaf,
-        memory=memory,
+        memory_t=memory.T.tocsr(),
         memory_leaf=np.array([tree.leaf_index[docs[i].leaf] for i in memory_rows], dtype=np.int32),
         memory_sign=np.array([1 if docs[i].positive else -1 for i in memory_rows], dtype=np.int8),
         trained_on={
@@ -280,7 +280,7 @@ def cross_validate(prep: Prepared, params: TrainParams | None = None, k: int = 5
         pool = np.array([i for i in unlabelled if docs[i].key not in scored], dtype=np.int64)
         top = fit_top(prep, labelled[train_idx], pool, params)
         x = top.space.transform(counts_rows(prep.counts, labelled[test_idx]))
-        decision = np.asarray(x @ top.coef.T) + top.intercept
+        decision = np.asarray(x @ np.ascontiguousarray(top.coef.T)) + top.intercept
         p = params.top
         logits[test_idx] = (
             p.temperature * decision

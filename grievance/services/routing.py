@@ -30,7 +30,6 @@ from grids.geo import grid_for_point
 from grids.models import Division, Unit
 from grids.selectors.units import unit_for_division
 from grievance.models import Channel, Complaint, ComplaintEvent, HandlerRule, Matter, MatterRule, Status
-from grievance.routing_model import store
 from grievance.routing_model.selectors import gazetteer_cache_clear, place_for_text
 from grievance.selectors.matters import matter_rule_in_force
 from grievance.services.transitions import complaint_transition
@@ -143,6 +142,8 @@ def _leaves() -> list[_Leaf]:
 
 def routing_index_clear() -> None:
     """Forget the cached index, model and gazetteer (tests; an import that must be visible at once)."""
+    from grievance.routing_model import store
+
     with _index_lock:
         _index.leaves, _index.signature = [], ()
     store.active_cache_clear()
@@ -184,12 +185,36 @@ class Suggestion:
     why: list[str] = field(default_factory=list)
 
 
-def _suggestion_unit(leaf_pk: int, street: Division | None, community: Division | None) -> str | None:
-    rule = matter_rule_in_force(matter=Matter(pk=leaf_pk), at=timezone.localdate())
-    if rule is None:
-        return None
-    unit = _unit_for_rule(rule, street=street, community=community)
-    return unit.code if unit is not None else None
+def _suggestion_units(pks: list[int], street: Division | None, community: Division | None) -> dict:
+    """Matter pk → code of the unit its rule in force today names (None if it names none), in one
+    rule query plus at most one unit query per division."""
+    rules: dict[int, MatterRule] = {}
+    in_force = (
+        MatterRule.objects.filter(matter_id__in=pks, effective_from__lte=timezone.localdate())
+        .select_related("handling_unit")
+        .order_by("matter_id", "-effective_from", "-version")
+    )
+    for rule in in_force:
+        rules.setdefault(rule.matter_id, rule)
+    division_units: dict = {}
+
+    def division_unit(division: Division | None) -> Unit | None:
+        if division is None:
+            return None
+        if division.pk not in division_units:
+            division_units[division.pk] = unit_for_division(division)
+        return division_units[division.pk]
+
+    units = {}
+    for pk in pks:
+        rule = rules.get(pk)
+        unit = None
+        if rule is not None and rule.handler_rule == HandlerRule.FIXED:
+            unit = rule.handling_unit if rule.handling_unit and rule.handling_unit.is_active else None
+        elif rule is not None:
+            unit = division_unit(street if rule.handler_rule == HandlerRule.STREET else community)
+        units[pk] = unit.code if unit is not None else None
+    return units
 
 
 def _divisions_for_point(lat, lng) -> tuple[Division | None, Division | None]:
@@ -212,7 +237,7 @@ def _matcher_ranked(text: str, leaves: list[_Leaf], count: int) -> list[tuple[fl
         key=lambda item: (-item[0], item[1].code),
     )
     return [
-        (score, leaf, [w for w in (leaf.name, *leaf.keywords) if w and w in text][:5])
+        (score, leaf, list(dict.fromkeys(w for w in (leaf.name, *leaf.keywords) if w and w in text))[:5])
         for score, leaf in scored[:count]
     ]
 
@@ -235,6 +260,8 @@ def routing_suggest(*, title: str, description: str, lat=None, lng=None, limit: 
     """Leaf matters best first (at least three when the catalogue has them), each with the unit its
     rule in force today names: FIXED → the handling unit; STREET/COMMUNITY → the unit of the street or
     community at (lat, lng) or, without a point, of the place the text names (None if neither)."""
+    from grievance.routing_model import store  # numpy/scipy/scikit-learn/jieba only where a model is used
+
     count = max(int(limit), MIN_SUGGESTIONS)
     leaves = _leaves()
     artefact = store.active_artefact()
@@ -245,14 +272,9 @@ def routing_suggest(*, title: str, description: str, lat=None, lng=None, limit: 
     street, community = _divisions_for_point(lat, lng)
     if street is None and community is None and (lat is None or lng is None):
         street, community, _place = place_for_text(f"{title or ''} {description or ''}")
+    units = _suggestion_units([leaf.pk for _score, leaf, _why in ranked], street, community)
     return [
-        Suggestion(
-            matter=leaf.code,
-            path=list(leaf.path),
-            unit=_suggestion_unit(leaf.pk, street, community),
-            score=score,
-            why=why,
-        )
+        Suggestion(matter=leaf.code, path=list(leaf.path), unit=units[leaf.pk], score=score, why=why)
         for score, leaf, why in ranked
     ]
 

@@ -42,8 +42,9 @@ def clients(sw) -> dict[str, Client]:
 
 def body_of(response) -> str:
     if getattr(response, "streaming", False):
+        # Exhausting the test client's wrapper closes the response itself; closing it again would
+        # send request_finished, whose handler closes the test's database connection.
         content = b"".join(response.streaming_content)
-        response.close()
     else:
         content = response.content
     return content.decode("utf-8", errors="replace")
