@@ -87,7 +87,6 @@ _HASHERS = (
     HashingVectorizer(analyzer=word_terms, n_features=N_FEATURES, alternate_sign=False, norm=None),
     HashingVectorizer(analyzer=char_terms, n_features=N_FEATURES, alternate_sign=False, norm=None),
 )
-_TERM_FUNCS = (word_terms, char_terms)
 
 
 def hashed_counts(docs: list[Analyzed]) -> list[sp.csr_matrix]:
@@ -145,26 +144,22 @@ class FeatureSpace:
         return sp.hstack(parts, format="csr", dtype=np.float32)
 
     def terms(self, doc: Analyzed) -> dict[int, str]:
-        """Kept column → a readable term of ``doc`` that falls in it (words preferred over n-grams)."""
+        """Kept column → a readable term of ``doc`` in it: its words, word pairs, and the character
+        n-grams inside its words (an n-gram across a word boundary explains nothing to a reader)."""
+        words = [w for w in dict.fromkeys(doc.words) if len(w) > 1]
+        inside = [w[i : i + n] for w in words for n in (2, 3) for i in range(len(w) - n + 1)]
         named: dict[int, str] = {}
-        for block, func, hasher in zip(self.blocks, _TERM_FUNCS, _HASHERS, strict=True):
-            terms = list(dict.fromkeys(func(doc)))
-            if not terms:
-                continue
-            hashed = hasher.transform([doc]).indices  # columns present (sorted), one per distinct hash
-            column_of = {}
-            for term in terms:
-                column_of.setdefault(_hash_one(hasher, term), term)
-            for column in hashed:
-                kept = block.remap[column]
-                if kept >= 0 and column in column_of:
-                    named.setdefault(int(kept) + block.offset, column_of[column])
+        for block, candidates in zip(self.blocks, (word_terms(doc), inside), strict=True):
+            for term in dict.fromkeys(candidates):
+                kept = block.remap[_hash_one(term)]
+                if kept >= 0:
+                    named.setdefault(int(kept) + block.offset, term)
         return named
 
 
-def _hash_one(hasher: HashingVectorizer, term: str) -> int:
+def _hash_one(term: str) -> int:
     """The column ``HashingVectorizer`` puts ``term`` in (murmurhash3 of its UTF-8, seed 0)."""
-    return abs(murmurhash3_32(term, seed=0)) % hasher.n_features
+    return abs(murmurhash3_32(term, seed=0)) % N_FEATURES
 
 
 def counts_stack(parts: list[list[sp.csr_matrix]]) -> list[sp.csr_matrix]:

@@ -77,7 +77,10 @@ class Gazetteer:
             for alias in (g.name, g.site):
                 if alias and len(alias) >= 3:
                     self._add(alias, Place(alias, street=street, community=g.community_code, grid=g.code))
-        self.lengths = sorted({len(a) for a in self.aliases}, reverse=True)
+        # First character → aliases starting with it, longest first: most characters start none.
+        self.by_first: dict[str, list[str]] = {}
+        for alias in sorted(self.aliases, key=len, reverse=True):
+            self.by_first.setdefault(alias[0], []).append(alias)
 
     def _add(self, alias: str, place: Place, weak: bool = False) -> None:
         # A bare street name never overrides a fuller alias that happens to be the same string.
@@ -88,12 +91,12 @@ class Gazetteer:
     def places(self, text: str) -> list[Place]:
         """Every alias found, scanning left to right, longest alias first at each position."""
         found, i, text = [], 0, text or ""
+        by_first = self.by_first
         while i < len(text):
-            for n in self.lengths:
-                place = self.aliases.get(text[i : i + n])
-                if place is not None:
-                    found.append(place)
-                    i += n
+            for alias in by_first.get(text[i], ()):
+                if text.startswith(alias, i):
+                    found.append(self.aliases[alias])
+                    i += len(alias)
                     break
             else:
                 i += 1

@@ -23,6 +23,7 @@ from grievance.routing_model.weak import Lexicon, LexiconScores, Tree
 MEMORY_THRESHOLD = 0.6  # cosine above which a stored example counts as "the same complaint"
 MEMORY_BOOST = 6.0
 WHY_TERMS = 5
+WHY_COLUMNS = 60
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -53,6 +54,8 @@ class Prediction:
     doc: Analyzed
     x: sp.csr_matrix
     lexicon: LexiconScores
+    named: dict | None = None  # kept column → term, filled by the first ``why``
+    centroid_rows: sp.csc_matrix | None = None  # the centroids at the text's columns, ditto
 
 
 @dataclass
@@ -134,10 +137,18 @@ class RoutingArtefact:
         top = int(tree.leaf_top[leaf])
         x = prediction.x
         columns, values = x.indices, x.data
-        contribution = values * self.coef[top, columns] * self.top_params.temperature
-        centroid = self.centroids_t[columns, leaf].toarray().ravel()
-        contribution = contribution + values * centroid * self.leaf_params.kappa
-        named = self.space.terms(prediction.doc)
+        if prediction.centroid_rows is None:
+            prediction.centroid_rows = self.centroids_t[columns].tocsc()
+        centroid = prediction.centroid_rows[:, leaf].toarray().ravel()
+        contribution = values * (
+            self.coef[top, columns] * self.top_params.temperature + centroid * self.leaf_params.kappa
+        )
+        # Only the strongest columns can make the list: attributing the rest would be wasted work.
+        strongest = np.argsort(-contribution)[:WHY_COLUMNS]
+        columns, contribution = columns[strongest], contribution[strongest]
+        if prediction.named is None:
+            prediction.named = self.space.terms(prediction.doc)
+        named = prediction.named
         words = {w for w in prediction.doc.words if len(w) > 1}
         scores: dict[str, float] = {}
 

@@ -4,7 +4,6 @@ throttles (the matrix and the fuzzers send thousands of requests; throttling has
 import pytest
 from django.test import Client
 
-from tests.e2e.conftest import browser, login, page  # noqa: F401 - the browser fixtures, shared
 from tests.security.world import security_world
 
 
