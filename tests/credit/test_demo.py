@@ -1,11 +1,11 @@
 """The demo ledger: complete, valid codes in the district, idempotent, and its draw replays."""
 
-from datetime import date
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Role
 from common.validators import is_valid_uscc
@@ -54,7 +54,7 @@ def test_refresh_command_reports_replayed_draws(db):
 
 def test_nightly_task_refreshes_every_subject(company, officer, department):
     CreditList.objects.create(code="B", name="严重失信主体名单", kind="black", rule="serious_dishonesty")
-    penalty(company, actor=officer, department=department, decided=date.today(), severity="serious")
+    penalty(company, actor=officer, department=department, decided=timezone.localdate(), severity="serious")
     CreditListEntry.objects.all().delete()  # as if the list had been created after the record
     assert credit_standing_refresh_all() == 1
     assert CreditListEntry.objects.filter(subject=company, exited_at__isnull=True).count() == 1

@@ -1,9 +1,10 @@
 """The credit pages: public lookup and publicity show only what is public now; staff pages need an agency."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from credit.models import CreditRecord
 from tests.credit.conftest import penalty
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def records(company, officer, department):
-    today = date.today()
+    today = timezone.localdate()
     return {
         "public": penalty(company, actor=officer, department=department, decided=today, title="公开的处罚"),
         "minor": penalty(
@@ -78,7 +79,7 @@ def test_officer_records_a_penalty_through_the_form(client, company, officer, de
         "department": str(department.pk),
         "title": "超范围经营",
         "decision_number": "深坪市监罚〔2026〕501号",
-        "decision_date": str(date.today()),
+        "decision_date": str(timezone.localdate()),
         "severity": "general",
         "category": "罚款",
         "facts": "超出许可范围经营",
@@ -93,6 +94,7 @@ def test_officer_records_a_penalty_through_the_form(client, company, officer, de
     bad = client.post(reverse("credit:penalty-create"), {**data, "subject_code": "91440300708461136T"})
     assert bad.status_code == 200 and "尚未登记" in bad.content.decode()
     future = client.post(
-        reverse("credit:penalty-create"), {**data, "decision_date": str(date.today() + timedelta(days=3))}
+        reverse("credit:penalty-create"),
+        {**data, "decision_date": str(timezone.localdate() + timedelta(days=3))},
     )
     assert "不能晚于今天" in future.content.decode()

@@ -1,11 +1,12 @@
 """The credit pages in a real browser: the public lookup shows only what is public now, and a credit
 officer records a penalty through the form. Nothing is loaded from outside the platform."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import Role
 from credit.demo.codes import uscc_make
@@ -38,7 +39,7 @@ def ledger(db):
     company = subject_create(
         kind=SubjectKind.LEGAL, code=uscc_make(901), name="深圳市浏览器测试有限公司", actor=None
     )
-    today = date.today()
+    today = timezone.localdate()
     penalty(company, actor=officer, department=department, decided=today, title="公示中的处罚")
     penalty(
         company, actor=officer, department=department, decided=today, severity="minor", title="轻微不公示"
@@ -81,7 +82,7 @@ def test_credit_officer_records_a_penalty_through_the_page(page, ledger):
     page.get_by_label("处罚机关").select_option(str(ledger["department"].pk))
     page.get_by_label("违法行为类型").fill("未按规定公示食品经营许可证")
     page.get_by_label("行政处罚决定书文号").fill("深坪市监罚〔2026〕777号")
-    page.get_by_label("处罚决定日期").fill(str(date.today()))
+    page.get_by_label("处罚决定日期").fill(str(timezone.localdate()))
     page.get_by_label("失信程度").select_option("general")
     page.get_by_label("处罚类别").select_option("警告")
     page.get_by_label("违法事实").fill("未在经营场所显著位置悬挂食品经营许可证")

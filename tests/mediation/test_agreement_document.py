@@ -2,7 +2,7 @@
 masked; the PDF is rendered by headless Chromium once per content."""
 
 import shutil
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -58,7 +58,7 @@ def _labour_case(world):
 def test_the_document_states_everything_the_law_requires(world):
     case = _labour_case(world)
     html = agreement_document_html(case=case, inside=True)
-    age = date.today().year - 1980 - ((date.today().month, date.today().day) < (1, 1))
+    age = timezone.localdate().year - 1980 - ((timezone.localdate().month, timezone.localdate().day) < (1, 1))
     required = [
         "劳动争议调解协议书",
         case.number,

@@ -1,6 +1,7 @@
+from django.utils import timezone
+
 """Inspections through the API: plan, draw with a seed (once), the published draw, results; the map."""
 
-from datetime import date
 
 import pytest
 
@@ -62,7 +63,9 @@ def test_plan_draw_publish_and_result(api, setup, department, dept_user, citizen
         api(citizen).post(url, {"outcome": "passed", "inspected_on": "2026-01-01"}, format="json").status_code
         == 404
     )
-    done = api(dept_user).post(url, {"outcome": "passed", "inspected_on": str(date.today())}, format="json")
+    done = api(dept_user).post(
+        url, {"outcome": "passed", "inspected_on": str(timezone.localdate())}, format="json"
+    )
     assert done.status_code == 200 and done.json()["status"] == "done"
     results = api().get("/api/v1/credit/records/", {"kind": "inspection"}).json()["results"]
     assert len(results) == 1 and "未发现问题" in results[0]["title"]

@@ -1,6 +1,7 @@
+from django.utils import timezone
+
 """The API other departments call: which measures apply to this subject now?"""
 
-from datetime import date
 
 import pytest
 
@@ -40,7 +41,7 @@ def catalogue(db, department):
 
 def test_measures_apply_to_a_black_listed_subject(api, catalogue, company, officer, department, dept_user):
     assert api(dept_user).get(QUERY, {"code": company.code}).json()["measures"] == []
-    penalty(company, actor=officer, department=department, decided=date.today(), severity="serious")
+    penalty(company, actor=officer, department=department, decided=timezone.localdate(), severity="serious")
     body = api(dept_user).get(QUERY, {"code": company.code.lower()}).json()
     assert [m["code"] for m in body["measures"]] == ["P-CG-01", "P-ZB-01"]
     assert body["lists"][0]["list"] == "BLACK" and body["applies"] is None
@@ -63,7 +64,7 @@ def test_measures_query_errors(api, catalogue, company, citizen, dept_user):
 
 def test_catalogue_and_lists_are_public(api, catalogue, person, officer, department):
     assert [m["code"] for m in api().get("/api/v1/credit/measures/").json()] == ["P-CG-01", "P-ZB-01"]
-    penalty(person, actor=officer, department=department, decided=date.today(), severity="serious")
+    penalty(person, actor=officer, department=department, decided=timezone.localdate(), severity="serious")
     assert api().get("/api/v1/credit/lists/").json()[0]["entries"] == 1
     entries = api().get("/api/v1/credit/lists/BLACK/entries/").json()
     assert entries[0]["subject"]["name"] == "张**"

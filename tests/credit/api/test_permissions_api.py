@@ -1,6 +1,7 @@
+from django.utils import timezone
+
 """Who sees what: the public only public data, a department its own records' internal data, officers all."""
 
-from datetime import date
 
 import pytest
 
@@ -13,7 +14,7 @@ RECORDS = "/api/v1/credit/records/"
 
 @pytest.fixture
 def ledger(company, person, officer, department, other_department):
-    today = date.today()
+    today = timezone.localdate()
     return {
         "public": penalty(
             company, actor=officer, department=department, decided=today, internal_note="当事人配合调查"

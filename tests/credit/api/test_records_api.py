@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 """Recording, publishing and revoking through the API: 201/400/403/404/409 and the error shape."""
 
 from datetime import date, timedelta
@@ -15,7 +17,7 @@ def _payload(company, **changes):
         "subject_code": company.code,
         "kind": "penalty",
         "title": "未取得许可从事食品经营",
-        "decision_date": (date.today() - timedelta(days=1)).isoformat(),
+        "decision_date": (timezone.localdate() - timedelta(days=1)).isoformat(),
         "decision_number": "深坪市监罚〔2026〕88号",
         "severity": "general",
         "category": "罚款",
@@ -72,25 +74,35 @@ def test_who_may_record(api, company, citizen, other_dept_user, department):
 
 
 def test_actions(api, company, officer, department, dept_user, other_dept_user):
-    record = penalty(company, actor=officer, department=department, decided=date.today() - timedelta(days=3))
+    record = penalty(
+        company, actor=officer, department=department, decided=timezone.localdate() - timedelta(days=3)
+    )
     url = f"{RECORDS}{record.pk}/actions/"
     assert api(dept_user).post(url, {"action": "publish"}, format="json").status_code == 409
     assert (
         api(other_dept_user)
-        .post(url, {"action": "revoke", "revoked_on": str(date.today()), "reason": "x"}, format="json")
+        .post(
+            url, {"action": "revoke", "revoked_on": str(timezone.localdate()), "reason": "x"}, format="json"
+        )
         .status_code
         == 403
     )
     assert api(dept_user).post(url, {"action": "revoke"}, format="json").status_code == 400
     response = api(dept_user).post(
-        url, {"action": "revoke", "revoked_on": str(date.today()), "reason": "行政复议撤销"}, format="json"
+        url,
+        {"action": "revoke", "revoked_on": str(timezone.localdate()), "reason": "行政复议撤销"},
+        format="json",
     )
     assert response.status_code == 200
     assert response.json()["publication"]["public"] is False
     assert response.json()["publication"]["withdrawal_reason"] == "revoked"
     assert (
         api(dept_user)
-        .post(url, {"action": "revoke", "revoked_on": str(date.today()), "reason": "again"}, format="json")
+        .post(
+            url,
+            {"action": "revoke", "revoked_on": str(timezone.localdate()), "reason": "again"},
+            format="json",
+        )
         .status_code
         == 409
     )

@@ -1,6 +1,8 @@
+from django.utils import timezone
+
 """Repair through the API: apply, review, effect on public view."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -12,7 +14,9 @@ COMMITMENT = "本单位承诺已全面整改，依法诚信经营，自愿接受
 
 @pytest.fixture
 def old_record(company, officer, department):
-    return penalty(company, actor=officer, department=department, decided=date.today() - timedelta(days=120))
+    return penalty(
+        company, actor=officer, department=department, decided=timezone.localdate() - timedelta(days=120)
+    )
 
 
 def test_apply_review_approve(api, old_record, officer, dept_user, citizen):
@@ -53,7 +57,7 @@ def test_apply_review_approve(api, old_record, officer, dept_user, citizen):
 
 
 def test_unmet_conditions_answer_409_with_the_list(api, company, officer, department):
-    fresh = penalty(company, actor=officer, department=department, decided=date.today())
+    fresh = penalty(company, actor=officer, department=department, decided=timezone.localdate())
     response = api(officer).post(
         "/api/v1/credit/repairs/",
         {

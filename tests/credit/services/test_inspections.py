@@ -1,6 +1,7 @@
+from django.utils import timezone
+
 """Random inspections in the database: plan, draw once from a recorded seed, replay, results published."""
 
-from datetime import date
 
 import pytest
 
@@ -119,7 +120,7 @@ def test_result_is_recorded_by_an_inspector_and_published(pool, department, offi
     inspector.save()
     with pytest.raises(PermissionDeniedError):
         inspection_result_record(
-            task=task, outcome="passed", note="", inspected_on=date.today(), actor=citizen
+            task=task, outcome="passed", note="", inspected_on=timezone.localdate(), actor=citizen
         )
     with pytest.raises(ApplicationError):
         inspection_result_record(task=task, outcome="fine", note="", inspected_on="2026-13-40", actor=user)
@@ -129,6 +130,8 @@ def test_result_is_recorded_by_an_inspector_and_published(pool, department, offi
     assert done.record.kind == "inspection" and done.record.severity == "general"
     assert done.record in record_list_for_actor(user=None)
     with pytest.raises(ConflictError):
-        inspection_result_record(task=task, outcome="passed", note="", inspected_on=date.today(), actor=user)
+        inspection_result_record(
+            task=task, outcome="passed", note="", inspected_on=timezone.localdate(), actor=user
+        )
     assert InspectionTask.objects.filter(draw=draw, status="pending").count() == draw.tasks.count() - 1
     assert at  # the helper stays importable for other modules
