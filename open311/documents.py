@@ -125,7 +125,7 @@ def definition_document(matter: Matter, definition: ServiceDefinition | None) ->
 
 def event_text(event: ComplaintEvent, complaint: Complaint) -> str:
     """The public wording of an event: its label, the unit it went to, or its scrubbed note."""
-    label = ACTION_LABELS.get(event.action, event.action)
+    label = str(ACTION_LABELS.get(event.action, event.action))
     if event.action in ("dispatch", "escalate"):
         unit = getattr(event, "unit_name", None)
         return f"{label}：{unit}" if unit else label
