@@ -23,7 +23,8 @@ from tests.integration.conftest import api_as, broker_drained, wait_until
 pytestmark = pytest.mark.integration
 
 URL = "/api/v1/complaints/"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.security.images import PNG  # noqa: E402  (a real image: uploads are re-encoded)
+
 LADDER_ACTIONS = ("warn", "supervise")
 
 

@@ -12,10 +12,8 @@ from grievance.models import Attachment, Status
 from grievance.services.actions import complaint_action
 from grievance.services.attachments import attachment_add, sniff_content_type
 from tests.grievance.factories import ComplaintFactory, UserFactory, territory
+from tests.security.images import JPEG, PNG, WEBP
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 64
 PDF = b"%PDF-1.7\n" + b"\x00" * 64
 
 
