@@ -60,10 +60,11 @@ def test_sniff_by_magic_bytes(head, expected):
 
 def test_png_is_stored_under_a_random_name_with_an_event(complaint, citizen, media_in_tmp):
     attachment = attachment_add(complaint=complaint, file=upload(PNG, "../../etc/现场.png"), actor=citizen)
-    assert attachment.content_type == "image/png" and attachment.size == len(PNG)
+    assert attachment.content_type == "image/png" and attachment.size > 0
     assert attachment.original_name == "现场.png"
     assert re.fullmatch(r"attachments/\d{4}/\d{2}/[0-9a-f]{32}\.png", attachment.file.name)
-    assert (media_in_tmp / attachment.file.name).read_bytes() == PNG
+    stored = (media_in_tmp / attachment.file.name).read_bytes()
+    assert stored.startswith(b"\x89PNG") and len(stored) == attachment.size  # re-encoded copy
     assert attachment.event.action == "attach" and attachment.event.actor == citizen
     assert attachment.uploaded_by == citizen
 
