@@ -131,10 +131,7 @@ def test_accepts_the_pingshan_folder_itself(shared_data_dir):
 def test_links_every_street_and_community_made_by_the_territory_loader(shared_data_dir):
     from grids.demo.territory import demo_territory_load
 
-    try:
-        demo_territory_load(data_dir=shared_data_dir)
-    except NotImplementedError:
-        pytest.skip("the territory loader is not implemented yet")
+    demo_territory_load(data_dir=shared_data_dir)
 
     counts = demo_units_load(data_dir=shared_data_dir)
 
