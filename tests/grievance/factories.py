@@ -25,7 +25,6 @@ from grids.geo import grid_index_invalidate
 from grids.models import Division, DivisionLevel, GridCell, Unit, UnitKind, UnitMembership, UnitRole
 from grids.services.units import unit_membership_add
 from grievance.models import Complaint, ComplaintKind, HandlerRule, Matter, MatterRule
-from grievance.services.permissions import unit_group
 
 PASSWORD = "factory-pass-2026"
 _leaf_names = itertools.count(1)
@@ -99,10 +98,8 @@ class UserFactory(DjangoModelFactory):
 
 
 def membership(user: User, unit: Unit, role: str = UnitRole.HANDLER) -> UnitMembership:
-    """Make ``user`` a member of ``unit`` and of its permission group ``unit:<code>``."""
-    member = unit_membership_add(user=user, unit=unit, role=role)
-    user.groups.add(unit_group(unit))
-    return member
+    """Make ``user`` a member of ``unit`` (the service also puts them in the group ``unit:<code>``)."""
+    return unit_membership_add(user=user, unit=unit, role=role)
 
 
 class MatterRuleFactory(DjangoModelFactory):
