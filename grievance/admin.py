@@ -357,4 +357,5 @@ def _rule_initial(rule: MatterRule | None) -> dict:
     )
     return initial
 
+
 from grievance.admin_complaints import *  # noqa: E402, F403

@@ -14,6 +14,7 @@ from .complaints import (
 )
 from .matters import ComplaintKind, HandlerRule, Matter, MatterRule, TimeUnit, UrgencyGrade
 from .notifications import EventProcessed, Notification, NotificationChannel, NotificationStatus
+from .privacy import PersonalDataRead
 from .rollups import (
     ComplaintFact,
     ComplaintUnitFact,
@@ -27,6 +28,7 @@ from .rollups import (
     WarningKind,
     WarningStatus,
 )
+from .routing import RoutingExample, RoutingExampleKind, RoutingModel
 
 __all__ = [
     "OPEN_STATUSES",
@@ -64,9 +66,4 @@ __all__ = [
     "WarningKind",
     "WarningStatus",
 ]
-from .privacy import PersonalDataRead  # appended: who looked (issue 11)
-
-__all__ += ["PersonalDataRead"]
-from .routing import RoutingExample, RoutingExampleKind, RoutingModel  # appended: text routing (issue 9)
-
-__all__ += ["RoutingExample", "RoutingExampleKind", "RoutingModel"]
+__all__ += ["PersonalDataRead", "RoutingExample", "RoutingExampleKind", "RoutingModel"]

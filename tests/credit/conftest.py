@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role, User
 from credit.demo.codes import citizen_id_make, uscc_make
@@ -106,6 +107,7 @@ def penalty(subject, *, actor, department, decided: date, severity: str = "gener
         decision_number=extra.pop("decision_number", f"深坪市监罚〔{decided.year}〕{decided:%m%d}号"),
         severity=severity,
         details=details,
-        now=now or at(decided),
+        # A decision taken today is recorded no later than now (never in the future).
+        now=now or min(at(decided), timezone.now()),
         **extra,
     )

@@ -127,6 +127,11 @@ def actors() -> World:
     return world
 
 
+def _local_midnight():
+    now = timezone.localtime()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def complaint_new(world: World, **fields) -> Complaint:
     """A bare ``submitted`` complaint of ``world.citizen`` in ``world.territory.grid``."""
     t = world.territory
@@ -137,7 +142,8 @@ def complaint_new(world: World, **fields) -> Complaint:
         "street": t.street,
         "lat": t.inside[0],
         "lng": t.inside[1],
-        "received_at": timezone.now() - timedelta(hours=1),
+        # An hour ago, but never before today's local midnight: tests that count "today" must see it.
+        "received_at": max(timezone.now() - timedelta(hours=1), _local_midnight()),
     }
     values.update(fields)
     return ComplaintFactory(**values)

@@ -52,4 +52,3 @@ def _open311_demo() -> dict:
     from open311.demo import open311_demo_definitions_load
 
     return {"service_definitions": open311_demo_definitions_load()}
-

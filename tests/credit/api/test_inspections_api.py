@@ -1,9 +1,7 @@
-from django.utils import timezone
-
 """Inspections through the API: plan, draw with a seed (once), the published draw, results; the map."""
 
-
 import pytest
+from django.utils import timezone
 
 from credit.demo.codes import uscc_make
 from credit.models import InspectionItem, Inspector, SubjectKind

@@ -1,9 +1,7 @@
-from django.utils import timezone
-
 """The API other departments call: which measures apply to this subject now?"""
 
-
 import pytest
+from django.utils import timezone
 
 from credit.models import CreditList, JointMeasure
 from tests.credit.conftest import penalty

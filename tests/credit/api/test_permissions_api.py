@@ -1,9 +1,7 @@
-from django.utils import timezone
-
 """Who sees what: the public only public data, a department its own records' internal data, officers all."""
 
-
 import pytest
+from django.utils import timezone
 
 from credit.services.facts import credit_fact_record
 from tests.credit.conftest import penalty

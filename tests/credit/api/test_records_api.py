@@ -1,10 +1,9 @@
-from django.utils import timezone
-
 """Recording, publishing and revoking through the API: 201/400/403/404/409 and the error shape."""
 
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from tests.credit.conftest import penalty
 

@@ -1,10 +1,9 @@
-from django.utils import timezone
-
 """Repair through the API: apply, review, effect on public view."""
 
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from tests.credit.conftest import penalty
 

@@ -1,9 +1,7 @@
-from django.utils import timezone
-
 """Random inspections in the database: plan, draw once from a recorded seed, replay, results published."""
 
-
 import pytest
+from django.utils import timezone
 
 from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from credit.demo.codes import uscc_make
@@ -125,7 +123,7 @@ def test_result_is_recorded_by_an_inspector_and_published(pool, department, offi
     with pytest.raises(ApplicationError):
         inspection_result_record(task=task, outcome="fine", note="", inspected_on="2026-13-40", actor=user)
     done = inspection_result_record(
-        task=task, outcome="violation", note="后厨卫生不达标", inspected_on=draw.created_at.date(), actor=user
+        task=task, outcome="violation", note="后厨卫生不达标", inspected_on=timezone.localdate(draw.created_at), actor=user
     )
     assert done.record.kind == "inspection" and done.record.severity == "general"
     assert done.record in record_list_for_actor(user=None)

@@ -37,7 +37,9 @@ def test_suggestions_best_first_with_paths(catalogue):
     assert response.status_code == 200
     suggestions = response.json()["suggestions"]
     assert len(suggestions) >= 3
-    assert all(set(s) == {"matter", "path", "unit", "score", "why"} and len(s["path"]) == 3 for s in suggestions)
+    assert all(
+        set(s) == {"matter", "path", "unit", "score", "why"} and len(s["path"]) == 3 for s in suggestions
+    )
     assert suggestions[0]["matter"] == "L-STALL" and suggestions[0]["unit"] == "PS-PSJD"
     assert suggestions[0]["path"] == ["城乡建设", "城市建设和市政管理", "占道经营"]
     assert [s["score"] for s in suggestions] == sorted((s["score"] for s in suggestions), reverse=True)
