@@ -41,7 +41,8 @@ class DivisionFactory(DjangoModelFactory):
         model = Division
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"440310{n + 100:03d}{n % 1000:03d}")
+    # 12 characters for any n (the field is varchar(12)); unique for the first 9,000 divisions of a run.
+    code = factory.Sequence(lambda n: f"440310{n % 900 + 100:03d}{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"区划{n}")
     level = DivisionLevel.COMMUNITY
 

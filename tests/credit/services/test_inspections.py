@@ -123,7 +123,11 @@ def test_result_is_recorded_by_an_inspector_and_published(pool, department, offi
     with pytest.raises(ApplicationError):
         inspection_result_record(task=task, outcome="fine", note="", inspected_on="2026-13-40", actor=user)
     done = inspection_result_record(
-        task=task, outcome="violation", note="后厨卫生不达标", inspected_on=timezone.localdate(draw.created_at), actor=user
+        task=task,
+        outcome="violation",
+        note="后厨卫生不达标",
+        inspected_on=timezone.localdate(draw.created_at),
+        actor=user,
     )
     assert done.record.kind == "inspection" and done.record.severity == "general"
     assert done.record in record_list_for_actor(user=None)

@@ -124,12 +124,16 @@ def test_readers_without_a_role_on_the_action_get_403(people, complaint):
 
 @pytest.mark.django_db
 def test_insiders_reach_the_endpoints(people, complaint, attachment):
+    # Uploads are re-encoded: everyone gets the stored image, a PNG, not the uploaded bytes.
+    with attachment.file.open("rb") as stored_file:
+        stored = stored_file.read()
+    assert stored.startswith(b"\x89PNG")
     for who in ("lead", "co", "grid_worker", "citizen", "supervisor", "dispatcher"):
         client = client_for(getattr(people, who))
         assert client.get(f"{URL}{complaint.pk}/").status_code == 200, who
         assert client.get(f"{URL}{complaint.pk}/attachments/").status_code == 200, who
         download = client.get(f"{URL}{complaint.pk}/attachments/{attachment.pk}/")
-        assert download.status_code == 200 and b"".join(download.streaming_content) == PNG, who
+        assert download.status_code == 200 and b"".join(download.streaming_content) == stored, who
         assert complaint.pk in [row["id"] for row in client.get(URL).json()["results"]], who
 
 
