@@ -12,6 +12,8 @@ echo "==> collecting static files"
 $PY manage.py collectstatic --noinput -v 0
 echo "==> loading demo data"
 $PY manage.py load_demo
+# The text router learns from the shared messages; the worker trains the first version in the background.
+$PY manage.py routing_train --queue-if-missing
 echo "==> starting web, worker and beat on http://127.0.0.1:${PORT:-8000}/"
 echo "    accounts: admin / dispatcher / operator / supervisor / citizen1 … (password demo-pass-2026)"
 exec .venv/bin/honcho start -f Procfile

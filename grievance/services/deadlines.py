@@ -71,7 +71,8 @@ def complaint_clock_start(*, complaint: Complaint, now: datetime) -> None:
     (sign_amount, sign_unit), (handle_amount, handle_unit) = limits_for(complaint)
     sign = deadline_add(now, Decimal(str(sign_amount)), sign_unit, calendar)
     handle = deadline_add(now, Decimal(str(handle_amount)), handle_unit, calendar)
-    complaint.sign_deadline = sign.at
+    # A matter handled within hours (e.g. 8 working hours) cannot be signed for later than it is due.
+    complaint.sign_deadline = min(sign.at, handle.at)
     complaint.handle_deadline = handle.at
     complaint.deadline_estimated = sign.estimated or handle.estimated
     complaint.clock_started_at = now

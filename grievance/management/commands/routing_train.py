@@ -1,4 +1,5 @@
-"""``manage.py routing_train [--cv 5] [--force] [--data-dir DIR] [--limit N]``: train the text router.
+"""``manage.py routing_train [--cv 5] [--force] [--data-dir DIR] [--limit N] [--queue-if-missing]``: train
+the text router.
 
 Trains on the shared messages and every recorded dispatch, scores the procedure by k-fold
 cross-validation over the labelled rows (never training on a scored row), stores the version with its
@@ -25,8 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None, help="first N rows of each file (tests)")
         parser.add_argument("--self-training-rounds", type=int, default=None)
         parser.add_argument("--note", default="")
+        parser.add_argument(
+            "--queue-if-missing",
+            action="store_true",
+            help="only when no version is active: queue the training task for the worker and return",
+        )
 
     def handle(self, *args, cv, force, data_dir, limit, self_training_rounds, note, **options):
+        if options["queue_if_missing"]:
+            self._queue_if_missing()
+            return
         params = TrainParams()
         if self_training_rounds is not None:
             params.self_training_rounds = self_training_rounds
@@ -43,3 +52,17 @@ class Command(BaseCommand):
             self.stdout.write(f"{model.evaluation.get('folds')}-fold cross-validation:")
             for line in report_lines(model.evaluation):
                 self.stdout.write(line)
+
+    def _queue_if_missing(self) -> None:
+        """A fresh installation routes by keywords until a model exists; training takes about a minute,
+        so the start-up script hands it to the worker instead of waiting for the nightly run."""
+        from common.queue import enqueue
+        from grievance.models import RoutingModel
+        from grievance.tasks import routing_model_train as train_task
+
+        if RoutingModel.objects.filter(is_active=True).exists():
+            self.stdout.write("routing model: an active version exists; nothing queued")
+        elif enqueue(train_task):
+            self.stdout.write("routing model: none active yet; training queued for the worker")
+        else:
+            self.stdout.write("routing model: none active, broker unreachable; the nightly run trains it")

@@ -72,6 +72,20 @@ def test_urgent_complaint_counts_natural_hours_through_the_holiday(calendar_2026
     assert complaint.sign_deadline == datetime(2026, 10, 2, 9, 30, tzinfo=SH)
 
 
+def test_working_hours_across_the_night_and_the_sign_off_never_after_the_deadline(calendar_2026, department):
+    # Received at 01:20 on Thursday 2026-11-26: the clock starts at 08:30; 08:30–12:00 and 14:00–18:00 give
+    # 7.5 working hours, the eighth ends at 09:00 on Friday. Signing within 1 working day would end on
+    # Friday 18:00 — later than the work itself is due, so sign-off is due with it.
+    complaint = _dispatched(
+        department,
+        datetime(2026, 11, 26, 1, 20, tzinfo=SH),
+        handle_limit_amount=8,
+        handle_limit_unit="working_hour",
+    )
+    assert complaint.handle_deadline == datetime(2026, 11, 27, 9, 0, tzinfo=SH)
+    assert complaint.sign_deadline == complaint.handle_deadline
+
+
 def test_deadline_in_2027_is_estimated(calendar_2026, department):
     complaint = _dispatched(
         department,
