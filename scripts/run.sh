@@ -11,7 +11,7 @@ $PY manage.py migrate --noinput
 echo "==> collecting static files"
 $PY manage.py collectstatic --noinput -v 0
 echo "==> loading demo data"
-$PY manage.py load_demo
+$PY manage.py load_demo --complaints 3000
 # The text router learns from the shared messages; the worker trains the first version in the background.
 $PY manage.py routing_train --queue-if-missing
 echo "==> starting web, worker and beat on http://127.0.0.1:${PORT:-8000}/"

@@ -1,12 +1,15 @@
 """Load the Pingshan demo district, its units, the responsibility list and the demo accounts.
 
 Idempotent: every loader upserts by natural key, so running it twice changes nothing the second time.
-The whole load is one transaction: a failure leaves the database as it was.
+The whole load is one transaction: a failure leaves the database as it was. ``--complaints N`` adds N
+generated complaints over the last 90 days (so the dashboard has something to show) only while the
+database holds no complaint at all.
 """
 
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -24,8 +27,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--data-dir", default=str(settings.SHARED_DATA_DIR), help="shared data folder")
+        parser.add_argument(
+            "--complaints",
+            type=int,
+            default=0,
+            help="generate this many complaints over the last 90 days when there is none yet",
+        )
 
-    def handle(self, *args, data_dir, **options):
+    def handle(self, *args, data_dir, complaints, **options):
         data_dir = Path(data_dir)
         if not (data_dir / "pingshan" / "divisions.csv").exists():
             raise CommandError(f"demo data not found in {data_dir} (expected pingshan/divisions.csv)")
@@ -44,7 +53,17 @@ class Command(BaseCommand):
                 counts = step()
                 summary = ", ".join(f"{k}={v}" for k, v in (counts or {}).items())
                 self.stdout.write(f"{name}: {summary}")
+        if complaints > 0:
+            self._complaints_generate(complaints, data_dir)
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
+
+    def _complaints_generate(self, count: int, data_dir: Path) -> None:
+        from grievance.models import Complaint
+
+        if Complaint.objects.exists():
+            self.stdout.write("complaints: the database already holds complaints; none generated")
+            return
+        call_command("complaints_generate", count, days=90, data_dir=str(data_dir), stdout=self.stdout)
 
 
 def _open311_demo() -> dict:
