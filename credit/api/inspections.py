@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.exceptions import NotFoundError
-from common.pagination import StandardPagination
+from common.pagination import StandardPagination, paginated
 from credit.api.common import credit_context, request_data
 from credit.api.serializers import (
     CreditDrawInputSerializer,
@@ -35,7 +35,10 @@ def _draw_data(request, draw) -> dict:
 
 
 class CreditPlanListApi(APIView):
-    @extend_schema(responses={200: CreditInspectionPlanSerializer(many=True)})
+    @extend_schema(
+        operation_id="v1_credit_inspections_plans_list",
+        responses={200: paginated(CreditInspectionPlanSerializer)},
+    )
     def get(self, request):
         plans = inspection_plan_list_for_actor(user=request.user).prefetch_related("items", "inspectors")
         paginator = StandardPagination()

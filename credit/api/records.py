@@ -9,7 +9,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from common.exceptions import NotFoundError
-from common.pagination import StandardPagination
+from common.pagination import StandardPagination, paginated
 from credit.api.common import credit_context, request_data
 from credit.api.serializers import (
     CreditRecordActionInputSerializer,
@@ -48,7 +48,11 @@ class CreditRecordListApi(APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
-    @extend_schema(parameters=RECORD_FILTERS, responses={200: CreditRecordSerializer(many=True)})
+    @extend_schema(
+        operation_id="v1_credit_records_list",
+        parameters=RECORD_FILTERS,
+        responses={200: paginated(CreditRecordSerializer)},
+    )
     def get(self, request):
         records = record_list_for_actor(user=request.user, filters=request.query_params)
         paginator = StandardPagination()

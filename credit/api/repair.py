@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.pagination import StandardPagination
+from common.pagination import StandardPagination, paginated
 from credit.api.common import credit_context, request_data
 from credit.api.serializers import (
     CreditRepairActionInputSerializer,
@@ -29,10 +29,11 @@ class CreditRepairListApi(APIView):
     """``GET``: applications the caller may see. ``POST``: apply (the subject, its department, officers)."""
 
     @extend_schema(
+        operation_id="v1_credit_repairs_list",
         parameters=[
             OpenApiParameter("status", str, description="submitted/reviewing/approved/rejected/cancelled")
         ],
-        responses={200: CreditRepairSerializer(many=True)},
+        responses={200: paginated(CreditRepairSerializer)},
     )
     def get(self, request):
         repairs = repair_list_for_actor(user=request.user, status=request.query_params.get("status"))

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from common.pagination import StandardPagination
+from common.pagination import StandardPagination, paginated
 from credit.api.common import credit_context, request_data
 from credit.api.serializers import (
     CreditListEntrySerializer,
@@ -51,7 +51,11 @@ class CreditSubjectListApi(APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
-    @extend_schema(parameters=SUBJECT_FILTERS, responses={200: CreditSubjectSerializer(many=True)})
+    @extend_schema(
+        operation_id="v1_credit_subjects_list",
+        parameters=SUBJECT_FILTERS,
+        responses={200: paginated(CreditSubjectSerializer)},
+    )
     def get(self, request):
         subjects = subject_list_for_actor(user=request.user, filters=request.query_params)
         paginator = StandardPagination()

@@ -1,9 +1,9 @@
-from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
-from common.pagination import StandardPagination
+from common.pagination import StandardPagination, paginated
 from grids.models import Unit, UnitKind
 from grids.selectors.units import unit_list
 
@@ -23,7 +23,7 @@ class UnitListApi(APIView):
 
     @extend_schema_serializer(component_name="Unit")
     class OutputSerializer(serializers.ModelSerializer):
-        parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
         class Meta:
             model = Unit
@@ -31,17 +31,7 @@ class UnitListApi(APIView):
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses={
-            200: inline_serializer(
-                "PaginatedUnitList",
-                {
-                    "count": serializers.IntegerField(),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                    "results": OutputSerializer(many=True),
-                },
-            )
-        },
+        responses={200: paginated(OutputSerializer, name="PaginatedUnitList")},
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)

@@ -4,7 +4,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.pagination import StandardPagination
+from common.pagination import StandardPagination, paginated
 from grievance.models.notifications import Notification
 from grievance.selectors.notifications import notification_list_for_user
 from grievance.services.notifications import notification_mark_read
@@ -41,7 +41,11 @@ class NotificationListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         unread = serializers.BooleanField(required=False, allow_null=True, default=None)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: NotificationOutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="v1_notifications_list",
+        parameters=[FilterSerializer],
+        responses={200: paginated(NotificationOutputSerializer)},
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
