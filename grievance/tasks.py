@@ -27,10 +27,19 @@ def complaint_event_committed(event_id: int, notifies: bool = True) -> None:
 
 @shared_task(name="grievance.complaint_check_deadlines", acks_late=True)
 def complaint_check_deadlines() -> int:
-    """Beat, every minute: apply due warnings and supervision rungs to every complaint that is due."""
-    from grievance.services.supervision import complaints_sweep_deadlines
+    """Beat, every minute: apply due warnings and supervision rungs to every complaint that is due
+    (a few in the tick itself, many through ``complaint_check_deadlines_chunk``)."""
+    from grievance.services.supervision import complaints_sweep_deadlines_tick
 
-    return complaints_sweep_deadlines()
+    return complaints_sweep_deadlines_tick()
+
+
+@shared_task(name="grievance.complaint_check_deadlines_chunk", acks_late=True)
+def complaint_check_deadlines_chunk(complaint_ids: list[int]) -> int:
+    """Up to a hundred due complaints handed out by the deadline tick; the next tick covers it if lost."""
+    from grievance.services.supervision import complaints_check_chunk
+
+    return complaints_check_chunk(complaint_ids=complaint_ids)
 
 
 @shared_task(name="grievance.complaint_check_deadline_task", acks_late=True)

@@ -21,7 +21,16 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -30,10 +39,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts.models import STAFF_ROLES, Role
 from common.exceptions import ApplicationError, NotFoundError
 from grids.models import UnitKind, UnitMembership
-from grids.selectors.units import units_of_user
 from grievance.models.complaints import Assignment, AssignmentRole, Complaint, ComplaintEvent, Status
 from grievance.models.matters import ComplaintKind
-from grievance.selectors.access import complaint_actor_roles
+from grievance.selectors.access import complaint_actor_roles, user_grid_ids, user_reports, user_unit_ids
 from grievance.workflow import CLOCKED, TRANSITIONS, ActorRole, allowed_actions
 
 CENTRE_ROLES = frozenset({Role.DISPATCHER, Role.OPERATOR})
@@ -71,15 +79,16 @@ def _visible(user) -> QuerySet[Complaint]:
         return Complaint.objects.all()
     # Only the branches that can match: a handler's list is then one semi-join through the index on
     # Assignment(unit, active), a citizen's one lookup of the citizen column — never a scan with an OR
-    # of subqueries. Three small queries decide which branches apply.
+    # of subqueries. One small query (``user_reach``, remembered for the request: a page builds several
+    # lists) decides which branches apply.
     branches = []
-    if Complaint.objects.filter(citizen=user).exists():
+    if user_reports(user):
         branches.append(Q(citizen=user))
-    unit_ids = list(units_of_user(user).values_list("pk", flat=True))
+    unit_ids = user_unit_ids(user)
     if unit_ids:
         held = Assignment.objects.filter(unit_id__in=unit_ids, active=True).values("complaint_id")
         branches.append(Q(pk__in=held))
-    grid_ids = list(user.grid_cells.values_list("pk", flat=True))
+    grid_ids = user_grid_ids(user)
     if grid_ids:
         branches.append(Q(grid_id__in=grid_ids))
     if not branches:
@@ -222,13 +231,31 @@ def complaint_get_for_actor(*, user, complaint_id) -> Complaint:
         pk = None
     complaint = None
     if pk is not None and pk > 0:
-        events = ComplaintEvent.objects.select_related("actor", "actor_unit").order_by("at", "id")
         qs = _annotated(_visible(user).filter(pk=pk), user).prefetch_related(
-            Prefetch("events", queryset=events)
+            Prefetch("events", queryset=_detail_events())
         )
         complaint = qs.first()
     if complaint is None:
         raise NotFoundError(_("诉求不存在"))
+    return complaint
+
+
+def _detail_events() -> QuerySet[ComplaintEvent]:
+    return ComplaintEvent.objects.select_related("actor", "actor_unit").order_by("at", "id")
+
+
+def complaint_detail_prefetch(*, complaint: Complaint) -> Complaint:
+    """Load what the detail prints (events with their actors, active assignments) onto a complaint
+    already in hand, such as the one just submitted: two queries, no read-back of the row itself."""
+    prefetch_related_objects(
+        [complaint],
+        Prefetch("events", queryset=_detail_events()),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(active=True).select_related("unit").order_by("id"),
+            to_attr="active_assignments",
+        ),
+    )
     return complaint
 
 
@@ -272,6 +299,8 @@ def complaint_events_for_actor(*, user, complaint: Complaint) -> list[ComplaintE
     staff = bool(getattr(user, "is_authenticated", False) and user.role in STAFF_ROLES)
     if not staff:
         return [e for e in events if e.public]
+    if not any(e.actor_unit_id and e.actor_unit.kind == UnitKind.PSYCH_CENTRE for e in events):
+        return events  # nothing the centre wrote: no need to ask whether the reader belongs to it
     psych_member = UnitMembership.objects.filter(user=user, unit__kind=UnitKind.PSYCH_CENTRE).exists()
     shown = []
     for event in events:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from common.exceptions import PermissionDeniedError
+from common.memo import user_memo
 from grids.geo import boundary_geometry
 from grids.models import GridCell, Unit, UnitKind, UnitRole
 from grids.selectors.territory import grid_cells_for_worker
@@ -23,6 +24,7 @@ from grids.selectors.units import unit_list, units_of_user
 from grids.worktime import elapsed_share
 from grievance.models.complaints import Assignment, AssignmentRole, Complaint, ComplaintEvent, Status
 from grievance.models.matters import ComplaintKind
+from grievance.selectors.access import user_grid_ids
 from grievance.selectors.complaints import complaint_list_for_actor
 from grievance.selectors.review import complaint_return_visit_queue, complaint_verification_queue
 from grievance.services.duplicates import complaint_duplicates
@@ -78,6 +80,11 @@ def workbenches_for(user) -> frozenset[str]:
     """The workbenches ``user`` may open (empty for citizens and anonymous users)."""
     if not _person(user) or user.role == Role.CITIZEN:
         return frozenset()
+    # Asked by the navigation, the page's own check and every tab: once per request.
+    return user_memo(user, "workbenches", lambda: _workbenches(user))
+
+
+def _workbenches(user) -> frozenset[str]:
     found = {COMPLAINTS}
     if user.role in (Role.OPERATOR, Role.DISPATCHER):
         found.add(OPERATOR)
@@ -87,7 +94,7 @@ def workbenches_for(user) -> frozenset[str]:
         found.add(INBOX)
         if leader_units(user).exists():
             found.add(LEADER)
-    if user.role == Role.GRID_WORKER or user.grid_cells.exists():
+    if user.role == Role.GRID_WORKER or user_grid_ids(user):
         found.add(GRID)
     return frozenset(found)
 
