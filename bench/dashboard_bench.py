@@ -14,6 +14,11 @@ rollups, and measures p50/p95 of
 
 Requests go through Django's test client in process (routing, auth, serialisation included; no
 network). It also checks that the rollup overview equals the recount for every window.
+
+The load uses the generator's bulk mode (secondary indexes dropped for the load and rebuilt from
+their definitions, writes overlapping the building; ``--no-bulk``: the plain batch path) and starts
+the throwaway server with bulk-load settings (``BULK_SERVER``: larger WAL, ``wal_level=minimal``, no
+autovacuum — the script runs VACUUM ANALYZE itself); memory settings stay PostgreSQL's defaults.
 """
 
 import argparse
@@ -29,6 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WINDOWS = (1, 30, 90, 365)
+BULK_SERVER = (
+    "-c max_wal_size=16GB -c checkpoint_timeout=30min -c wal_level=minimal -c max_wal_senders=0 "
+    "-c autovacuum=off"
+)
 
 
 def _outer(argv: list[str]) -> int:
@@ -37,12 +46,13 @@ def _outer(argv: list[str]) -> int:
         "set -e; source scripts/services.sh; trap services_stop EXIT; services_start; "
         f'DASHBOARD_BENCH_INNER=1 {sys.executable} bench/dashboard_bench.py "$@"'
     )
-    return subprocess.call(["bash", "-c", script, "bench", *argv], cwd=ROOT)
+    env = {**os.environ, "SVC_PG_OPTIONS": os.environ.get("SVC_PG_OPTIONS", BULK_SERVER)}
+    return subprocess.call(["bash", "-c", script, "bench", *argv], cwd=ROOT, env=env)
 
 
-def _timed(fn, repeat: int) -> tuple[float, float]:
-    """(p50, p95) in milliseconds over ``repeat`` calls after two warm-ups."""
-    for _i in range(2):
+def _timed(fn, repeat: int, warmup: int = 2) -> tuple[float, float]:
+    """(p50, p95) in milliseconds over ``repeat`` calls after ``warmup`` warm-ups."""
+    for _i in range(warmup):
         fn()
     samples = []
     for _i in range(repeat):
@@ -86,7 +96,7 @@ def _row(figure: str, window: str, fast, slow, note: str = "", same: str = "—"
     )
 
 
-def _measure(client, today, repeat: int) -> list[str]:
+def _measure(client, today, repeat: int, few: int, few_warmup: int) -> list[str]:
     """The table of one size: overview windows, then the map (streets, grid cells)."""
     from django.utils import timezone
 
@@ -98,12 +108,11 @@ def _measure(client, today, repeat: int) -> list[str]:
         "| figure | window | rollups p50 / p95 (ms) | plain GROUP BY p50 / p95 (ms) | p95 ratio | same |",
         "|---|---|---|---|---|---|",
     ]
-    few = max(5, repeat // 4)  # the slow side needs fewer samples for a stable p95
     for days in WINDOWS:
         start = today - timedelta(days=days - 1)
         query = {"from": start.isoformat(), "to": today.isoformat()}
         fast = _timed(lambda q=query: client.get("/api/v1/dashboard/overview/", q), repeat)
-        slow = _timed(lambda q=query: client.get("/api/v1/stats/overview/", q), few)
+        slow = _timed(lambda q=query: client.get("/api/v1/stats/overview/", q), few, few_warmup)
         now = timezone.now()
         rollup = dashboard_overview(date_from=start, date_to=today, now=now)
         same = {k: rollup[k] for k in OVERVIEW_KEYS} == stats_overview(
@@ -119,7 +128,7 @@ def _measure(client, today, repeat: int) -> list[str]:
             scope = dashboard_scope(date_from=start, date_to=today)
             selector = _timed(lambda s=scope, lv=level: dashboard_map(scope=s, level=lv), repeat)
             now = timezone.now()
-            slow = _timed(lambda s=start, lv=level, n=now: _map_group_by(lv, s, today, n), few)
+            slow = _timed(lambda s=start, lv=level, n=now: _map_group_by(lv, s, today, n), few, few_warmup)
             note = f" (selector {selector[1]:.1f})"
             table.append(_row(f"map endpoint ({level})", f"{days} d", fast, slow, note))
             print(table[-1], flush=True)
@@ -145,9 +154,10 @@ def _inner(args) -> int:
     from grievance.services.rollups import rollups_rebuild
 
     assert connection.vendor == "postgresql", "the benchmark runs on PostgreSQL"
-    with open(os.devnull, "w") as quiet:
-        call_command("migrate", verbosity=0)
-        call_command("load_demo", stdout=quiet)
+    if not args.measure_only:
+        with open(os.devnull, "w") as quiet:
+            call_command("migrate", verbosity=0)
+            call_command("load_demo", stdout=quiet)
     client = Client()
     client.force_login(User.objects.get(username="dispatcher"))
     end = timezone.now()
@@ -156,12 +166,26 @@ def _inner(args) -> int:
         pg = cursor.fetchone()[0]
     cpu = platform.processor() or platform.machine()
     python = platform.python_version()
-    lines = [f"PostgreSQL {pg}; {cpu}, {os.cpu_count()} CPU; Python {python}; repeat {args.repeat}"]
+    few = args.slow_repeat or max(5, args.repeat // 4)  # the slow side needs fewer samples
+    lines = [
+        f"PostgreSQL {pg}; {cpu}, {os.cpu_count()} CPU; Python {python}; repeat {args.repeat} "
+        f"(GROUP BY side {few} after {args.slow_warmup} warm-up); "
+        f"{'bulk load' if args.bulk else 'plain batches'}"
+    ]
     print(lines[0], flush=True)
+    if args.measure_only:
+        return _measure_only(args, client, lines, few)
     made = 0
     for size in [int(s) for s in args.sizes.split(",")]:
         started = time.monotonic()
         base = made
+        last = [started]
+
+        def progress(n, base=base, last=last, started=started):
+            last[0] = time.monotonic()
+            load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"  generated {base + n:,} at {(last[0] - started):.0f} s, load {load}", flush=True)
+
         complaints_generate(
             count=size - made,
             data_dir=Path(settings.SHARED_DATA_DIR),
@@ -170,25 +194,54 @@ def _inner(args) -> int:
             seed=size,
             batch_size=args.batch,
             short_text=args.short_text,
-            progress=lambda n, base=base: print(f"  generated {base + n:,}", flush=True),
+            bulk=args.bulk,
+            progress=progress,
         )
         generated, made = time.monotonic() - started, size
+        indexes = time.monotonic() - last[0]  # bulk: the index rebuild after the last batch
+        print(f"  generated in {generated:.0f} s (after the last batch: {indexes:.0f} s)", flush=True)
         started = time.monotonic()
         rollups_rebuild()
         rebuilt = time.monotonic() - started
+        print(f"  rollups rebuilt in {rebuilt:.0f} s", flush=True)
+        started = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+            vacuumed = time.monotonic() - started
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
             db_size = cursor.fetchone()[0]
         title = (
             f"\n### {size:,} complaints over {args.days} days\n\nDatabase {db_size}; generated in "
-            f"{generated:.0f} s; rollups rebuilt in {rebuilt:.0f} s; load average {os.getloadavg()[0]:.1f}.\n"
+            f"{generated:.0f} s (of which {indexes:.0f} s after the last batch: index rebuild); rollups "
+            f"rebuilt in {rebuilt:.0f} s; VACUUM ANALYZE {vacuumed:.0f} s; load average "
+            f"{os.getloadavg()[0]:.1f}.\n"
         )
         print(title, flush=True)
-        lines += [title, *_measure(client, timezone.localdate(end), args.repeat)]
+        lines += [title, *_measure(client, timezone.localdate(end), args.repeat, few, args.slow_warmup)]
+        print(f"  load average after measuring: {os.getloadavg()}", flush=True)
     if args.append:
         with open(ROOT / args.append, "a", encoding="utf-8") as f:
             f.write("\n#### Run of " + time.strftime("%Y-%m-%d %H:%M") + "\n\n" + "\n".join(lines) + "\n")
+    return 0
+
+
+def _measure_only(args, client, lines: list[str], few: int) -> int:
+    """Measure the database of DATABASE_URL as an earlier run left it (generated, rebuilt, vacuumed)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from grievance.models import Complaint
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        db_size = cursor.fetchone()[0]
+    title = (
+        f"\n### {Complaint.objects.count():,} complaints (measured only)\n\nDatabase {db_size}; "
+        f"load average {os.getloadavg()[0]:.1f}.\n"
+    )
+    print(title, flush=True)
+    lines += [title, *_measure(client, timezone.localdate(), args.repeat, few, args.slow_warmup)]
+    print(f"  load average after measuring: {os.getloadavg()}", flush=True)
     return 0
 
 
@@ -203,6 +256,21 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--batch", type=int, default=50000)
     parser.add_argument("--short-text", action="store_true", help="cut descriptions to 80 characters")
+    parser.add_argument(
+        "--slow-repeat", type=int, default=0, help="samples of the GROUP BY side (default repeat / 4, ≥ 5)"
+    )
+    parser.add_argument("--slow-warmup", type=int, default=2, help="warm-ups of the GROUP BY side")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="with DASHBOARD_BENCH_INNER=1 and DATABASE_URL: only measure a database an earlier run loaded",
+    )
+    parser.add_argument(
+        "--no-bulk",
+        dest="bulk",
+        action="store_false",
+        help="load in plain batches with every index in place (the generator's default path)",
+    )
     parser.add_argument(
         "--append", default="", help="append the results to this file (e.g. docs/benchmarks.md)"
     )

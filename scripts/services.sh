@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL and Redis for tests and benchmarks. Source this file, then:
 #   services_start   — installs what is missing (as root, with apt), starts both on free ports,
-#                      exports DATABASE_URL and REDIS_URL
+#                      exports DATABASE_URL and REDIS_URL; SVC_PG_OPTIONS adds server settings
+#                      ("-c name=value …", e.g. a benchmark's bulk-load settings)
 #   services_stop    — stops what services_start started and removes its files
 # PostgreSQL refuses to run as root, so its server runs as an unprivileged system user.
 
@@ -62,7 +63,7 @@ services_start() {
     || _svc_as "$bindir/initdb" -D "$SVC_DIR/pg/data" -U postgres -A trust -E UTF8 --locale=C >"$SVC_DIR/initdb.log" 2>&1 \
     || { cat "$SVC_DIR/initdb.log" >&2; return 1; }
   _svc_as "$bindir/pg_ctl" -D "$SVC_DIR/pg/data" -l "$SVC_DIR/pg/server.log" -w -t 60 start \
-    -o "-p $pgport -k $SVC_DIR/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-p $pgport -k $SVC_DIR/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${SVC_PG_OPTIONS:-}" \
     >/dev/null || { cat "$SVC_DIR/pg/server.log" >&2; return 1; }
   SVC_PG_BINDIR="$bindir"; SVC_PG_USER="$pguser"; SVC_PG_PORT="$pgport"
   export SVC_PG_BINDIR SVC_PG_USER SVC_PG_PORT

@@ -11,13 +11,21 @@ verification, return visit; some returns, reopenings, answered consultations and
 Rows are written with PostgreSQL COPY (``rows_copy``) in batches, or ``bulk_create`` elsewhere. Ids are
 allocated above the current maximum; tracking codes derive from the id (unique by construction).
 Guardian rights are not granted (generated complaints are for statistics, not for handling).
+
+``bulk=True`` (PostgreSQL, for big loads into a database nobody else uses at the time, such as a
+benchmark's): the secondary indexes of the three tables are dropped for the load and built again
+afterwards from their captured definitions (``pg_get_indexdef`` / ``pg_get_constraintdef``), and a
+second connection writes each batch while the next one is built. Same seed, same rows.
 """
 
 import csv
+import queue
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -28,7 +36,7 @@ from common.validators import USCC_ALPHABET, org_code_check_char, uscc_check_cha
 from grids.models import GridCell, Unit, UnitKind
 from grievance.models import Assignment, Complaint, ComplaintEvent, Matter, MatterRule
 from grievance.models.complaints import TRACKING_ALPHABET, TRACKING_LENGTH
-from grievance.services.rollups import rows_copy
+from grievance.services.rollups import copy_text, rows_copy, text_copy
 
 H = timedelta(hours=1)
 KINDS = {"complaint": 40, "help": 22, "consult": 16, "report": 10, "suggestion": 10, "thanks": 2}
@@ -39,6 +47,11 @@ HOT_SHARE = 0.08  # complaints that belong to a hot spot (a recurring matter in 
 HANDLING_SCALE = 0.6  # a hotline answers faster than the message board the delays come from
 WAGE_LEAF_NAMES = ("工资发放", "农民工权益")
 _CODE_SPACE = len(TRACKING_ALPHABET) ** TRACKING_LENGTH
+# Cumulative weights, computed once: ``choices(p, cum_weights=…)`` draws exactly as ``weights=`` does.
+HOURS, HOUR_CUM = range(24), list(accumulate(HOUR_WEIGHTS))
+_KINDS, _KINDS_CUM = list(KINDS), list(accumulate(KINDS.values()))
+_CHANNELS, _CHANNELS_CUM = list(CHANNELS), list(accumulate(CHANNELS.values()))
+_SATISFACTION, _SATISFACTION_CUM = list(SATISFACTION), list(accumulate(SATISFACTION.values()))
 
 
 def tracking_code_for(pk: int) -> str:
@@ -190,6 +203,8 @@ class Generator:
         # Hot spots: one matter recurring in one grid cell; two are active in any week.
         self.hot = [(rng.choice(ref.cells), rng.choice(ref.leaves)) for _i in range(24)]
         self.ids = {}
+        self.cell_cum = list(accumulate(ref.cell_weights))
+        self.leaf_cum = list(accumulate(ref.leaf_weights))
 
     def ids_reserve(self) -> None:
         for model in (Complaint, Assignment, ComplaintEvent):
@@ -206,7 +221,7 @@ class Generator:
         start = timezone.localtime(day).replace(hour=0, minute=0, second=0, microsecond=0)
         if start.weekday() >= 5 and rng.random() < 0.35:  # fewer calls at weekends
             start -= timedelta(days=2)
-        hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
+        hour = rng.choices(HOURS, cum_weights=HOUR_CUM)[0]
         moment = start + timedelta(hours=hour, seconds=rng.randint(0, 3599))
         return min(moment, self.end - timedelta(minutes=1))
 
@@ -214,15 +229,17 @@ class Generator:
         rng, ref = self.rng, self.ref
         pk = self._next(Complaint)
         received = self._received_at()
-        cell = rng.choices(ref.cells, weights=ref.cell_weights)[0]
+        cell = rng.choices(ref.cells, cum_weights=self.cell_cum)[0]
         wage = ref.wage_leaves and rng.random() < 0.04
         leaf = (
-            ref.leaves[rng.choice(ref.wage_leaves)] if wage else rng.choices(ref.leaves, ref.leaf_weights)[0]
+            ref.leaves[rng.choice(ref.wage_leaves)]
+            if wage
+            else rng.choices(ref.leaves, cum_weights=self.leaf_cum)[0]
         )
         if not wage and rng.random() < HOT_SHARE:
             week = received.toordinal() // 7
             cell, leaf = self.hot[(week * 2 + rng.randint(0, 1)) % len(self.hot)]
-        kind = rng.choices(list(KINDS), weights=list(KINDS.values()))[0]
+        kind = rng.choices(_KINDS, cum_weights=_KINDS_CUM)[0]
         title, text = rng.choice(ref.texts)
         values = dict(self.defaults)
         values.update(
@@ -230,7 +247,7 @@ class Generator:
             updated_at=received,
             tracking_code=tracking_code_for(pk),
             kind=kind,
-            channel=rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0],
+            channel=rng.choices(_CHANNELS, cum_weights=_CHANNELS_CUM)[0],
             title=title or "诉求",
             description=text[:80] if self.short else text,
             matter_id=leaf[0],
@@ -363,7 +380,7 @@ class _History:
                 return
             t += timedelta(hours=rng.uniform(1, 48))
             resolved = rng.random() < 0.93
-            satisfaction = rng.choices(list(SATISFACTION), weights=list(SATISFACTION.values()))[0]
+            satisfaction = rng.choices(_SATISFACTION, cum_weights=_SATISFACTION_CUM)[0]
             if round_ == 0 and rework:
                 resolved, satisfaction = False, "unsatisfied"
             ok = resolved and satisfaction != "unsatisfied"
@@ -392,6 +409,10 @@ class _History:
             )
 
 
+LOAD_LOCK = 460310  # advisory lock: one generator at a time owns the id ranges
+TABLES = (Complaint, Assignment, ComplaintEvent)
+
+
 def complaints_generate(
     *,
     count: int,
@@ -401,9 +422,13 @@ def complaints_generate(
     seed: int = 1,
     batch_size: int = 20000,
     short_text: bool = False,
+    bulk: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Generate ``count`` complaints received over the ``days`` before ``end`` (default now)."""
+    """Generate ``count`` complaints received over the ``days`` before ``end`` (default now).
+
+    ``bulk`` (PostgreSQL only; ignored elsewhere): load without the secondary indexes and with the
+    writes overlapping the building (see the module docstring). Not inside a transaction."""
     rng = random.Random(seed)
     gen = Generator(
         reference_load(data_dir=data_dir, rng=rng),
@@ -412,12 +437,14 @@ def complaints_generate(
         days=days,
         short_text=short_text,
     )
+    if bulk and connection.vendor == "postgresql":
+        return _generate_bulk(gen, count=count, batch_size=batch_size, progress=progress)
     made = 0
     while made < count:
         with transaction.atomic():
-            if connection.vendor == "postgresql":  # one generator at a time owns the id ranges
+            if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(460310)")
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
             gen.ids_reserve()
             batch = Batch(gen.columns)
             for _i in range(min(batch_size, count - made)):
@@ -430,6 +457,121 @@ def complaints_generate(
         if progress is not None:
             progress(made)
     return made
+
+
+def _generate_bulk(gen: Generator, *, count: int, batch_size: int, progress) -> int:
+    """The bulk load: this thread builds batch n + 1 (rows and COPY text) while a writer thread
+    COPYs batch n in its own connection and transaction; the secondary indexes are rebuilt at the end."""
+    if connection.in_atomic_block:
+        raise RuntimeError("a bulk load commits batch by batch: call it outside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [LOAD_LOCK])  # held for the whole load
+    try:
+        gen.ids_reserve()  # once: this session owns the id ranges until it unlocks
+        dropped = _indexes_drop()
+        try:
+            made = _batches_write(gen, count=count, batch_size=batch_size, progress=progress)
+        finally:
+            _indexes_create(dropped)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOAD_LOCK])
+    return made
+
+
+def _batches_write(gen: Generator, *, count: int, batch_size: int, progress) -> int:
+    todo: queue.Queue = queue.Queue(maxsize=1)
+    done = {"made": 0, "error": None}
+
+    def writer() -> None:
+        try:
+            while (texts := todo.get()) is not None:
+                n, complaints, assignments, events = texts
+                with transaction.atomic():
+                    text_copy(model=Complaint, columns=gen.columns, text=complaints)
+                    text_copy(model=Assignment, columns=ASSIGNMENT_COLUMNS, text=assignments)
+                    text_copy(model=ComplaintEvent, columns=EVENT_COLUMNS, text=events)
+                    _sequences_advance()
+                done["made"] += n
+                if progress is not None:
+                    progress(done["made"])
+        except BaseException as exc:  # handed to the building thread, which stops
+            done["error"] = exc
+            while todo.get() is not None:  # unblock the builder until it sends the end
+                pass
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=writer, name="complaints-copy", daemon=True)
+    thread.start()
+    built = 0
+    try:
+        while built < count and done["error"] is None:
+            batch = Batch(gen.columns)
+            for _i in range(min(batch_size, count - built)):
+                gen.complaint(batch)
+            built += len(batch.complaints)
+            texts = (
+                len(batch.complaints),
+                copy_text(batch.complaints),
+                copy_text(batch.assignments),
+                copy_text(batch.events),
+            )
+            del batch
+            todo.put(texts)
+    finally:
+        todo.put(None)
+        thread.join()
+    if done["error"] is not None:
+        raise done["error"]
+    return done["made"]
+
+
+def _indexes_drop() -> list[tuple[str, str, str]]:
+    """Drop every index of the three tables but the primary keys (unique ones through their
+    constraint); returns (table, name, statement that creates it again), in creation order."""
+    qn = connection.ops.quote_name
+    tables = [m._meta.db_table for m in TABLES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, i.relname, pg_get_indexdef(x.indexrelid), c.conname,
+                   pg_get_constraintdef(c.oid)
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()
+            LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
+                                     AND c.contype IN ('u', 'x')
+            WHERE t.relname = ANY(%s) AND NOT x.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f'
+                              AND f.conindid = x.indexrelid)
+            ORDER BY t.relname, i.relname
+            """,
+            [tables],
+        )
+        found = cursor.fetchall()
+        dropped = []
+        for table, index, index_def, constraint, constraint_def in found:
+            if constraint:
+                cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(constraint)}")
+                again = f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(constraint)} {constraint_def}"
+            else:
+                cursor.execute(f"DROP INDEX {qn(index)}")
+                again = index_def
+            dropped.append((table, index, again))
+    return dropped
+
+
+def _indexes_create(dropped: list[tuple[str, str, str]]) -> None:
+    """Build the dropped indexes again (more sort memory for this session only)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        try:
+            for _table, _index, statement in dropped:
+                cursor.execute(statement)
+        finally:
+            cursor.execute("RESET maintenance_work_mem")
 
 
 def _sequences_advance() -> None:

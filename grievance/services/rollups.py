@@ -189,6 +189,25 @@ def _copy_text(value) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
+def copy_text(rows: Iterable[tuple]) -> str:
+    """``rows`` as the body of a COPY in text format (one line per row)."""
+    join, value = "\t".join, _copy_text
+    return "".join([join(map(value, row)) + "\n" for row in rows])
+
+
+def text_copy(*, model, columns: tuple[str, ...], text: str) -> None:
+    """COPY ``text`` (from ``copy_text``) into ``model``'s table (PostgreSQL)."""
+    if not text:
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN",
+            io.StringIO(text),
+            size=1 << 20,
+        )
+
+
 def rows_copy(*, model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
     """Write ``rows`` (tuples in ``columns`` order) into ``model``'s table: PostgreSQL COPY when
     available, ``bulk_create`` otherwise. Returns the number of rows."""
@@ -196,15 +215,7 @@ def rows_copy(*, model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
     if not rows:
         return 0
     if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(_copy_text(v) for v in row) + "\n")
-        buffer.seek(0)
-        qn = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN", buffer
-            )
+        text_copy(model=model, columns=columns, text=copy_text(rows))
         return len(rows)
     attnames = [model._meta.get_field(c).attname for c in columns]
     model.objects.bulk_create(

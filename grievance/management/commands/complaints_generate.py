@@ -24,9 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=20000, help="complaints per transaction")
         parser.add_argument("--short-text", action="store_true", help="cut descriptions to 80 characters")
         parser.add_argument("--no-rollups", action="store_true", help="skip the dashboard rollup rebuild")
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="PostgreSQL, big loads into a database nobody else uses meanwhile: drop the secondary "
+            "indexes of complaints, assignments and events for the load and build them again afterwards",
+        )
         parser.add_argument("--data-dir", default=str(settings.SHARED_DATA_DIR))
 
-    def handle(self, *args, count, days, end, seed, batch, short_text, no_rollups, data_dir, **options):
+    def handle(self, *args, count, days, end, seed, batch, short_text, no_rollups, bulk, data_dir, **options):
         if count <= 0 or days <= 0 or batch <= 0:
             raise CommandError("count, --days and --batch must be positive")
         data_dir = Path(data_dir)
@@ -52,6 +58,7 @@ class Command(BaseCommand):
                 seed=seed,
                 batch_size=batch,
                 short_text=short_text,
+                bulk=bulk,
                 progress=progress,
             )
         except ValueError as exc:

@@ -6,6 +6,7 @@ from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 
 from common.validators import is_valid_uscc
@@ -60,6 +61,42 @@ def test_rollups_of_generated_data_equal_the_recount(demo):
     for window in ({}, {"date_from": (NOW - 7 * DAY).date(), "date_to": NOW.date()}, {"unit": "PS-CG"}):
         rollup = dashboard_overview(now=NOW, **window)
         assert {k: rollup[k] for k in OVERVIEW_KEYS} == stats_overview(now=NOW, **window)
+
+
+def _schema_of_generated_tables() -> list[tuple]:
+    tables = [m._meta.db_table for m in (Complaint, Assignment, ComplaintEvent)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1, 2",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
+            "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
+            [tables],
+        )
+        return indexes + cursor.fetchall()
+
+
+def _generated_rows() -> list[list[tuple]]:
+    return [list(m.objects.order_by("pk").values_list()) for m in (Complaint, Assignment, ComplaintEvent)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_load_writes_the_same_rows_and_builds_every_index_again(require_postgres, shared_data_dir):
+    call_command("load_demo", data_dir=str(shared_data_dir), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    schema = _schema_of_generated_tables()
+    assert len(schema) > 30  # the secondary indexes, the unique tracking code, the foreign keys
+    args = {"count": 300, "data_dir": shared_data_dir, "end": NOW, "days": 60, "seed": 5, "batch_size": 70}
+    assert complaints_generate(**args, bulk=True) == 300
+    assert _schema_of_generated_tables() == schema
+    bulk = _generated_rows()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE grievance_complaint, grievance_assignment, grievance_complaintevent CASCADE")
+    complaints_generate(**args)
+    assert _generated_rows() == bulk
+    assert len(bulk[0]) == 300 and len(bulk[2]) > 1000
 
 
 def test_tracking_codes_from_ids_are_distinct_and_readable():
