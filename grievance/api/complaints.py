@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import STAFF_ROLES
 from common.exceptions import NotFoundError, PermissionDeniedError
-from common.pagination import StandardPagination
+from common.pagination import StandardPagination, paginated
 from grievance.api.serializers import (
     AttachmentOutputSerializer,
     ComplaintActionInputSerializer,
@@ -102,7 +102,11 @@ class ComplaintListCreateApi(APIView):
                 shown = complaint
         return Response(complaint_detail_data(request, shown), status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=LIST_FILTERS, responses={200: ComplaintListItemSerializer(many=True)})
+    @extend_schema(
+        operation_id="v1_complaints_list",
+        parameters=LIST_FILTERS,
+        responses={200: paginated(ComplaintListItemSerializer)},
+    )
     def get(self, request):
         complaints = complaint_list_for_actor(user=request.user, filters=request.query_params)
         paginator = StandardPagination()
@@ -190,24 +194,27 @@ def _similar_item(complaint) -> dict:
     }
 
 
-SIMILAR_ITEM = inline_serializer(
-    "SimilarComplaint",
-    {
-        "id": serializers.IntegerField(),
-        "title": serializers.CharField(),
-        "status": serializers.CharField(),
-        "received_at": serializers.DateTimeField(),
-        "support_count": serializers.IntegerField(),
-        "distance_m": serializers.FloatField(allow_null=True),
-        "similarity": serializers.FloatField(),
-    },
-)
+class SimilarComplaintSerializer(serializers.Serializer):
+    """One open complaint like the one at hand (documentation of ``_similar_item``)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    support_count = serializers.IntegerField()
+    distance_m = serializers.FloatField(allow_null=True)
+    similarity = serializers.FloatField()
+
+
+def _similar_list(name: str):
+    """``{"results": [SimilarComplaint, ...]}`` (a new field each time: a field is bound once)."""
+    return inline_serializer(name, {"results": SimilarComplaintSerializer(many=True)})
 
 
 class ComplaintDuplicatesApi(APIView):
     """Merge candidates for the command centre (open, same matter, near, similar text)."""
 
-    @extend_schema(responses={200: inline_serializer("DuplicateList", {"results": SIMILAR_ITEM})})
+    @extend_schema(responses={200: _similar_list("DuplicateList")})
     def get(self, request, complaint_id):
         complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id)
         if not complaint_reads_all(request.user):
@@ -223,7 +230,7 @@ class ComplaintSimilarApi(APIView):
 
     @extend_schema(
         request=SimilarInputSerializer,
-        responses={200: inline_serializer("SimilarList", {"results": SIMILAR_ITEM})},
+        responses={200: _similar_list("SimilarList")},
     )
     def post(self, request):
         serializer = SimilarInputSerializer(data=request.data)
