@@ -96,8 +96,17 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # SQLite: wait for the writer lock instead of failing at once (web + worker + beat share it).
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite: web, worker and beat share one file. Wait for the writer lock instead of failing at once;
+    # take it when a transaction starts (a deferred transaction that reads first and then writes gets
+    # SQLITE_BUSY at once, without waiting, when another process writes); WAL lets readers go on while
+    # one process writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
