@@ -73,13 +73,6 @@ class MediationCaseListItemSerializer(serializers.Serializer):
     complaint = serializers.CharField(allow_null=True, help_text=_("来源诉求的查询码"))
 
 
-class MediationCasePageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = MediationCaseListItemSerializer(many=True)
-
-
 class MediationTimeSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField()
     limit = serializers.CharField()

@@ -16,13 +16,12 @@ from rest_framework.views import APIView
 
 from accounts.models import STAFF_ROLES
 from common.exceptions import NotFoundError, PermissionDeniedError
-from common.pagination import StandardPagination
+from common.pagination import StandardPagination, paginated
 from mediation.api.serializers import (
     MediationCaseActionInputSerializer,
     MediationCaseApplyInputSerializer,
     MediationCaseDetailSerializer,
     MediationCaseListItemSerializer,
-    MediationCasePageSerializer,
     MediationFromComplaintInputSerializer,
     MediationMediatorSerializer,
     MediationOrganisationDetailSerializer,
@@ -119,7 +118,7 @@ class MediationCaseListCreateApi(APIView):
     @extend_schema(
         operation_id="v1_mediation_cases_list",
         parameters=CASE_FILTERS,
-        responses={200: MediationCasePageSerializer},
+        responses={200: paginated(MediationCaseListItemSerializer, name="MediationCasePage")},
     )
     def get(self, request):
         cases = case_list_for_actor(user=request.user, filters=request.query_params)
