@@ -8,35 +8,29 @@ lead assignments and events the real lifecycle would have written (submit, dispa
 verification, return visit; some returns, reopenings, answered consultations and disposals), cut at
 ``end``: recent complaints are still open, some of them overdue.
 
-Rows are written with PostgreSQL COPY (``rows_copy``) in batches, or ``bulk_create`` elsewhere. Ids are
-allocated above the current maximum; tracking codes derive from the id (unique by construction).
-Guardian rights are not granted (generated complaints are for statistics, not for handling).
-
-``bulk=True`` (PostgreSQL, for big loads into a database nobody else uses at the time, such as a
-benchmark's): the secondary indexes of the three tables are dropped for the load and built again
-afterwards from their captured definitions (``pg_get_indexdef`` / ``pg_get_constraintdef``), and a
-second connection writes each batch while the next one is built. Same seed, same rows.
+Rows are written by ``grievance.demo.complaints_writer`` (PostgreSQL COPY in batches, ``bulk_create``
+elsewhere, or the bulk load without secondary indexes). Ids are allocated above the current maximum;
+tracking codes derive from the id (unique by construction). Guardian rights are not granted (generated
+complaints are for statistics, not for handling). Same seed, same rows, whichever way they are written.
 """
 
 import csv
-import queue
 import random
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
 from common.validators import USCC_ALPHABET, org_code_check_char, uscc_check_char
 from grids.models import GridCell, Unit, UnitKind
+from grievance.demo.complaints_writer import Tables, tables_bulk_load, tables_load
 from grievance.models import Assignment, Complaint, ComplaintEvent, Matter, MatterRule
 from grievance.models.complaints import TRACKING_ALPHABET, TRACKING_LENGTH
-from grievance.services.rollups import copy_text, rows_copy, text_copy
 
 H = timedelta(hours=1)
 KINDS = {"complaint": 40, "help": 22, "consult": 16, "report": 10, "suggestion": 10, "thanks": 2}
@@ -409,10 +403,6 @@ class _History:
             )
 
 
-LOAD_LOCK = 460310  # advisory lock: one generator at a time owns the id ranges
-TABLES = (Complaint, Assignment, ComplaintEvent)
-
-
 def complaints_generate(
     *,
     count: int,
@@ -428,7 +418,7 @@ def complaints_generate(
     """Generate ``count`` complaints received over the ``days`` before ``end`` (default now).
 
     ``bulk`` (PostgreSQL only; ignored elsewhere): load without the secondary indexes and with the
-    writes overlapping the building (see the module docstring). Not inside a transaction."""
+    writes overlapping the building (see ``grievance.demo.complaints_writer``). Not inside a transaction."""
     rng = random.Random(seed)
     gen = Generator(
         reference_load(data_dir=data_dir, rng=rng),
@@ -437,149 +427,26 @@ def complaints_generate(
         days=days,
         short_text=short_text,
     )
+
+    def batches():
+        built = 0
+        while built < count:
+            n = min(batch_size, count - built)
+            yield lambda n=n: _batch_tables(gen, n)
+            built += n
+
     if bulk and connection.vendor == "postgresql":
-        return _generate_bulk(gen, count=count, batch_size=batch_size, progress=progress)
-    made = 0
-    while made < count:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
-            gen.ids_reserve()
-            batch = Batch(gen.columns)
-            for _i in range(min(batch_size, count - made)):
-                gen.complaint(batch)
-            rows_copy(model=Complaint, columns=gen.columns, rows=batch.complaints)
-            rows_copy(model=Assignment, columns=ASSIGNMENT_COLUMNS, rows=batch.assignments)
-            rows_copy(model=ComplaintEvent, columns=EVENT_COLUMNS, rows=batch.events)
-            _sequences_advance()
-        made += len(batch.complaints)
-        if progress is not None:
-            progress(made)
-    return made
+        return tables_bulk_load(batches(), reserve=gen.ids_reserve, progress=progress)
+    return tables_load(batches(), reserve=gen.ids_reserve, progress=progress)
 
 
-def _generate_bulk(gen: Generator, *, count: int, batch_size: int, progress) -> int:
-    """The bulk load: this thread builds batch n + 1 (rows and COPY text) while a writer thread
-    COPYs batch n in its own connection and transaction; the secondary indexes are rebuilt at the end."""
-    if connection.in_atomic_block:
-        raise RuntimeError("a bulk load commits batch by batch: call it outside a transaction")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [LOAD_LOCK])  # held for the whole load
-    try:
-        gen.ids_reserve()  # once: this session owns the id ranges until it unlocks
-        dropped = _indexes_drop()
-        try:
-            made = _batches_write(gen, count=count, batch_size=batch_size, progress=progress)
-        finally:
-            _indexes_create(dropped)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOAD_LOCK])
-    return made
-
-
-def _batches_write(gen: Generator, *, count: int, batch_size: int, progress) -> int:
-    todo: queue.Queue = queue.Queue(maxsize=1)
-    done = {"made": 0, "error": None}
-
-    def writer() -> None:
-        try:
-            while (texts := todo.get()) is not None:
-                n, complaints, assignments, events = texts
-                with transaction.atomic():
-                    text_copy(model=Complaint, columns=gen.columns, text=complaints)
-                    text_copy(model=Assignment, columns=ASSIGNMENT_COLUMNS, text=assignments)
-                    text_copy(model=ComplaintEvent, columns=EVENT_COLUMNS, text=events)
-                    _sequences_advance()
-                done["made"] += n
-                if progress is not None:
-                    progress(done["made"])
-        except BaseException as exc:  # handed to the building thread, which stops
-            done["error"] = exc
-            while todo.get() is not None:  # unblock the builder until it sends the end
-                pass
-        finally:
-            connection.close()  # this thread's own connection
-
-    thread = threading.Thread(target=writer, name="complaints-copy", daemon=True)
-    thread.start()
-    built = 0
-    try:
-        while built < count and done["error"] is None:
-            batch = Batch(gen.columns)
-            for _i in range(min(batch_size, count - built)):
-                gen.complaint(batch)
-            built += len(batch.complaints)
-            texts = (
-                len(batch.complaints),
-                copy_text(batch.complaints),
-                copy_text(batch.assignments),
-                copy_text(batch.events),
-            )
-            del batch
-            todo.put(texts)
-    finally:
-        todo.put(None)
-        thread.join()
-    if done["error"] is not None:
-        raise done["error"]
-    return done["made"]
-
-
-def _indexes_drop() -> list[tuple[str, str, str]]:
-    """Drop every index of the three tables but the primary keys (unique ones through their
-    constraint); returns (table, name, statement that creates it again), in creation order."""
-    qn = connection.ops.quote_name
-    tables = [m._meta.db_table for m in TABLES]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT t.relname, i.relname, pg_get_indexdef(x.indexrelid), c.conname,
-                   pg_get_constraintdef(c.oid)
-            FROM pg_index x
-            JOIN pg_class i ON i.oid = x.indexrelid
-            JOIN pg_class t ON t.oid = x.indrelid
-            JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()
-            LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
-                                     AND c.contype IN ('u', 'x')
-            WHERE t.relname = ANY(%s) AND NOT x.indisprimary
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f'
-                              AND f.conindid = x.indexrelid)
-            ORDER BY t.relname, i.relname
-            """,
-            [tables],
-        )
-        found = cursor.fetchall()
-        dropped = []
-        for table, index, index_def, constraint, constraint_def in found:
-            if constraint:
-                cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(constraint)}")
-                again = f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(constraint)} {constraint_def}"
-            else:
-                cursor.execute(f"DROP INDEX {qn(index)}")
-                again = index_def
-            dropped.append((table, index, again))
-    return dropped
-
-
-def _indexes_create(dropped: list[tuple[str, str, str]]) -> None:
-    """Build the dropped indexes again (more sort memory for this session only)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        try:
-            for _table, _index, statement in dropped:
-                cursor.execute(statement)
-        finally:
-            cursor.execute("RESET maintenance_work_mem")
-
-
-def _sequences_advance() -> None:
-    """After rows with explicit ids: the id sequences continue above them (PostgreSQL)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in (Complaint, Assignment, ComplaintEvent):
-            table = model._meta.db_table
-            highest = f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}"
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({highest}))", [table])
+def _batch_tables(gen: Generator, n: int) -> Tables:
+    """The next ``n`` complaints as rows of the three tables (complaints first)."""
+    batch = Batch(gen.columns)
+    for _i in range(n):
+        gen.complaint(batch)
+    return [
+        (Complaint, gen.columns, batch.complaints),
+        (Assignment, ASSIGNMENT_COLUMNS, batch.assignments),
+        (ComplaintEvent, EVENT_COLUMNS, batch.events),
+    ]
