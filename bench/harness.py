@@ -243,16 +243,18 @@ class RssSampler:
 
 
 def queue_drain(timeout: float = 900) -> float:
-    """Until the broker's queue stays empty for 3 s (messages held for a later ``eta`` do not count);
+    """Until the broker's queues stay empty for 3 s (messages held for a later ``eta`` do not count);
     returns the seconds waited."""
     import redis
     from django.conf import settings
+
+    from common.queue import redis_queue_length
 
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     started = time.monotonic()
     quiet_since = None
     while time.monotonic() - started < timeout:
-        if client.llen("celery"):
+        if redis_queue_length(client):
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()

@@ -21,3 +21,15 @@ def enqueue(task, *args, options: dict | None = None, **kwargs) -> bool:
         )
         return False
     return True
+
+
+def queue_names() -> list[str]:
+    """The broker queues every worker consumes (``CELERY_TASK_QUEUES``: "urgent" first, then "celery")."""
+    from django.conf import settings
+
+    return [queue.name for queue in settings.CELERY_TASK_QUEUES]
+
+
+def redis_queue_length(client) -> int:
+    """Messages waiting in all the queues of a Redis broker (``client``: a redis-py client)."""
+    return sum(int(client.llen(name)) for name in queue_names())

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -190,7 +191,8 @@ REDIS_URL = env("REDIS_URL", default="")
 CELERY_FS_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # "priority": a worker takes from the queues in the order of CELERY_TASK_QUEUES (urgent first).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "queue_order_strategy": "priority"}
 else:
     CELERY_BROKER_URL = "filesystem://"
     for sub in ("out", "processed", "control"):
@@ -214,7 +216,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# Two queues, consumed by every worker (no -Q needed): "urgent" holds the steps a citizen or a deadline
+# waits on — routing a new complaint, the deadline tick and its chunks — and is always taken first;
+# "celery" holds what follows a committed event (notifications, rollups, review scheduling), which
+# may lag under a peak without delaying any dispatch. Each process reserves one message at a time, so
+# an urgent message never waits behind a reserved batch of follow-ups (docs/benchmarks.md).
+CELERY_TASK_QUEUES = (Queue("urgent"), Queue("celery"))
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "grievance.complaint_route": {"queue": "urgent"},
+    "grievance.complaint_check_deadlines": {"queue": "urgent"},
+    "grievance.complaint_check_deadlines_chunk": {"queue": "urgent"},
+    "grievance.complaint_check_deadline_task": {"queue": "urgent"},
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

@@ -31,6 +31,7 @@ from grievance.api.serializers import (
 )
 from grievance.selectors.attachments import attachment_get, attachment_list
 from grievance.selectors.complaints import (
+    API_RELATED,
     complaint_allowed_actions_for,
     complaint_contact_visible,
     complaint_detail_prefetch,
@@ -97,7 +98,9 @@ class ComplaintListCreateApi(APIView):
             shown = complaint_detail_prefetch(complaint=complaint)
         else:
             try:
-                shown = complaint_get_for_actor(user=request.user, complaint_id=complaint.pk)
+                shown = complaint_get_for_actor(
+                    user=request.user, complaint_id=complaint.pk, related=API_RELATED
+                )
             except NotFoundError:  # anonymous callers (and reporters outside their grid) cannot read it back
                 shown = complaint
         return Response(complaint_detail_data(request, shown), status=status.HTTP_201_CREATED)
@@ -108,7 +111,9 @@ class ComplaintListCreateApi(APIView):
         responses={200: paginated(ComplaintListItemSerializer)},
     )
     def get(self, request):
-        complaints = complaint_list_for_actor(user=request.user, filters=request.query_params)
+        complaints = complaint_list_for_actor(
+            user=request.user, filters=request.query_params, related=API_RELATED
+        )
         paginator = StandardPagination()
         page = paginator.paginate_queryset(complaints, request, view=self)
         data = ComplaintListItemSerializer(page, many=True, context={"now": timezone.now()}).data
@@ -118,7 +123,7 @@ class ComplaintListCreateApi(APIView):
 class ComplaintDetailApi(APIView):
     @extend_schema(responses={200: ComplaintDetailSerializer})
     def get(self, request, complaint_id):
-        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id)
+        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id, related=API_RELATED)
         return Response(complaint_detail_data(request, complaint))
 
 
@@ -127,7 +132,7 @@ class ComplaintActionApi(APIView):
 
     @extend_schema(request=ComplaintActionInputSerializer, responses={200: ComplaintDetailSerializer})
     def post(self, request, complaint_id):
-        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id)
+        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id, related=API_RELATED)
         data = request_dict(request)
         params = data if isinstance(data, dict) else None
         complaint_action(
@@ -137,7 +142,9 @@ class ComplaintActionApi(APIView):
             params=params if params is not None else data,
         )
         try:
-            complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint.pk)
+            complaint = complaint_get_for_actor(
+                user=request.user, complaint_id=complaint.pk, related=API_RELATED
+            )
         except NotFoundError:  # e.g. after a return (退单) the unit no longer holds it
             return Response({"id": complaint.pk, "tracking_code": complaint.tracking_code, "status": None})
         return Response(complaint_detail_data(request, complaint))
@@ -150,7 +157,7 @@ class ComplaintAttachmentsApi(APIView):
 
     @extend_schema(responses={200: AttachmentOutputSerializer(many=True)})
     def get(self, request, complaint_id):
-        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id)
+        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id, related=API_RELATED)
         return Response(AttachmentOutputSerializer(attachment_list(complaint=complaint), many=True).data)
 
     @extend_schema(
@@ -160,7 +167,7 @@ class ComplaintAttachmentsApi(APIView):
         responses={201: AttachmentOutputSerializer},
     )
     def post(self, request, complaint_id):
-        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id)
+        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id, related=API_RELATED)
         attachment = attachment_add(complaint=complaint, file=request.FILES.get("file"), actor=request.user)
         return Response(AttachmentOutputSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
@@ -170,7 +177,7 @@ class ComplaintAttachmentDownloadApi(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, complaint_id, attachment_id):
-        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id)
+        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id, related=API_RELATED)
         attachment = attachment_get(complaint=complaint, attachment_id=attachment_id)
         response = FileResponse(
             attachment.file.open("rb"),
@@ -216,7 +223,7 @@ class ComplaintDuplicatesApi(APIView):
 
     @extend_schema(responses={200: _similar_list("DuplicateList")})
     def get(self, request, complaint_id):
-        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id)
+        complaint = complaint_get_for_actor(user=request.user, complaint_id=complaint_id, related=API_RELATED)
         if not complaint_reads_all(request.user):
             raise PermissionDeniedError(_("只有指挥中心可以查看并单候选"))
         return Response({"results": [_similar_item(c) for c in complaint_duplicates(complaint=complaint)]})

@@ -64,7 +64,15 @@ def complaint_actor_roles(*, complaint: Complaint, user) -> frozenset[str]:
         roles.add(CENTRE_ROLES[user.role])
     if user.role in (Role.SUPERVISOR, Role.ADMIN) or user.is_superuser:
         roles.add(ActorRole.SUPERVISOR)
-    perms = ObjectPermissionChecker(user).get_perms(complaint)
+    # Rights on a complaint are only granted to the groups of the units holding it (dispatch, to
+    # ``unit:<code>``, whose members are the unit's members) and revoked when they stop holding it. With
+    # the active assignments in hand, a user in none of those units can hold no right: guardian is not
+    # asked (two queries). The shortcut can only withhold a role, never add one (deny by default).
+    held = getattr(complaint, "active_assignments", None)
+    if held is None or {a.unit_id for a in held} & set(user_unit_ids(user)):
+        perms = ObjectPermissionChecker(user).get_perms(complaint)
+    else:
+        perms = []
     if "handle_complaint" in perms:
         roles.add(ActorRole.LEAD)
     if "cohandle_complaint" in perms:

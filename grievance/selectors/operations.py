@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from common.queue import redis_queue_length
 from common.tasks import HEARTBEAT_KEY
 from grievance.models import Complaint, ComplaintEvent, Notification, NotificationStatus, Status
 from grievance.selectors.stats import stats_overview
@@ -19,14 +20,14 @@ from grievance.services.sweeper import EVENT_WINDOW, FOLLOWED_UP_ACTIONS, stuck_
 
 
 def _queue_length() -> int | None:
-    """Messages waiting in Celery's default queue (None: no Redis broker, or it is unreachable)."""
+    """Messages waiting in the Celery queues (None: no Redis broker, or it is unreachable)."""
     if not settings.REDIS_URL:
         return None
     try:
         import redis
 
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
-        return int(client.llen("celery"))
+        return redis_queue_length(client)
     except Exception:
         return None
 

@@ -6,7 +6,10 @@ Each unit has a Django group ``unit:<code>`` whose members are the unit's member
 return and escalation revoke them.
 """
 
-from guardian.shortcuts import assign_perm, remove_perm
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from guardian.models import GroupObjectPermission
+from guardian.shortcuts import remove_perm
 
 from grids.models import Unit
 from grids.services.units import unit_group
@@ -20,10 +23,25 @@ PERM_FOR_ROLE = {
 
 
 def complaint_grant_unit(*, complaint: Complaint, unit: Unit, role: str) -> None:
+    """Grant the unit's group the role's right (and ``view_complaint``) on ``complaint``; idempotent.
+
+    One insert for both rights (guardian's ``assign_perm`` reads the permission, the content type and
+    the existing row once per right): dispatch runs this on the worker for every complaint."""
     group = unit_group(unit)
-    assign_perm(PERM_FOR_ROLE[role], group, complaint)
-    if role != AssignmentRole.COPY:
-        assign_perm("grievance.view_complaint", group, complaint)
+    names = {PERM_FOR_ROLE[role], "grievance.view_complaint"}
+    content_type = ContentType.objects.get_for_model(Complaint)
+    permissions = Permission.objects.filter(
+        content_type=content_type, codename__in=[name.split(".", 1)[1] for name in names]
+    )
+    GroupObjectPermission.objects.bulk_create(
+        [
+            GroupObjectPermission(
+                group=group, permission=permission, content_type=content_type, object_pk=str(complaint.pk)
+            )
+            for permission in permissions
+        ],
+        ignore_conflicts=True,  # guardian's unique (group, permission, object_pk): granted twice is once
+    )
 
 
 def complaint_revoke_unit(*, complaint: Complaint, unit: Unit, role: str) -> None:

@@ -25,6 +25,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from common.queue import redis_queue_length
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 
@@ -142,9 +144,9 @@ def _unacked_forget() -> None:
 
 
 def broker_drained() -> bool:
-    """No message waiting in the default queue and none held (prefetched or running) by a worker."""
+    """No message waiting in any queue and none held (prefetched or running) by a worker."""
     client = broker_client()
-    return client.llen("celery") == 0 and client.hlen("unacked") == 0
+    return redis_queue_length(client) == 0 and client.hlen("unacked") == 0
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from common.queue import redis_queue_length
 from grievance.models import Complaint, ComplaintEvent, Notification, Status
 from grievance.services.sweeper import complaints_requeue_stuck, events_requeue_unprocessed
 from tests.integration.conftest import broker_client, routing_report, wait_until
@@ -106,7 +107,7 @@ def test_worker_killed_mid_burst_and_restarted_loses_nothing(
     client = broker_client()
 
     def restarted_worker_idle() -> bool:  # its own queue done; only the dead worker's messages left
-        return client.llen("celery") == 0 and set(client.hkeys("unacked")) <= held_by_the_dead
+        return redis_queue_length(client) == 0 and set(client.hkeys("unacked")) <= held_by_the_dead
 
     wait_until(restarted_worker_idle, timeout=PATIENCE, message="the restarted worker to empty the queue")
     stuck = Complaint.objects.filter(pk__in=ids, status=Status.SUBMITTED).count()
