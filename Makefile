@@ -18,7 +18,7 @@ lint:
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
-# The benchmark suite (bench/README.md): starts its own services, ≈ 1 h on 2 cores, appends to
+# The benchmark suite (bench/README.md): starts its own services, ≈ 25 min on 2 quiet cores, appends to
 # docs/benchmarks.md. `make bench ARGS="--size 20000 --quick --no-append"` for a smoke run.
 bench:
 	.venv/bin/python bench/run.py $(ARGS)
