@@ -34,7 +34,6 @@ from grievance.workflow import CLOCKED
 logger = logging.getLogger(__name__)
 
 TOP_RUNG = 5
-SWEEP_BATCH = 500
 # The beat tick checks this many due complaints itself; above it, it only hands the ids to workers in
 # chunks (a check costs ~10 ms, so 10,000 crossings in one minute would hold one tick for minutes).
 SWEEP_INLINE_MAX = 50
@@ -117,21 +116,10 @@ def _next_check_repair(complaint: Complaint) -> None:
 
 
 def complaints_sweep_deadlines(*, now: datetime | None = None, limit: int = 5000) -> int:
-    """Check every complaint whose ``next_check_at`` has come (beat, every minute). Returns how many
-    complaints were checked. Each check is its own transaction: one failing complaint is logged and
-    does not hold up the others."""
+    """Check every complaint whose ``next_check_at`` has come, in this process. Returns how many
+    complaints were checked."""
     now = now or timezone.now()
-    ids = complaints_due_ids(now=now, limit=limit)
-    checked = 0
-    for start in range(0, len(ids), SWEEP_BATCH):
-        for complaint_id in ids[start : start + SWEEP_BATCH]:
-            try:
-                complaint_check_deadline(complaint_id=complaint_id, now=now)
-            except Exception:
-                logger.exception("deadline check of complaint %s failed", complaint_id)
-                continue
-            checked += 1
-    return checked
+    return complaints_check_chunk(complaint_ids=complaints_due_ids(now=now, limit=limit), now=now)
 
 
 def complaints_due_ids(*, now: datetime, limit: int) -> list[int]:
@@ -153,7 +141,7 @@ def complaints_sweep_deadlines_tick(*, now: datetime | None = None, limit: int =
     now = now or timezone.now()
     ids = complaints_due_ids(now=now, limit=limit)
     if len(ids) <= SWEEP_INLINE_MAX:
-        return complaints_sweep_deadlines(now=now, limit=SWEEP_INLINE_MAX)
+        return complaints_check_chunk(complaint_ids=ids, now=now)
     from grievance.tasks import complaint_check_deadlines_chunk
 
     queued = 0
@@ -164,12 +152,14 @@ def complaints_sweep_deadlines_tick(*, now: datetime | None = None, limit: int =
     return queued
 
 
-def complaints_check_chunk(*, complaint_ids: list[int]) -> int:
-    """Check each complaint of one queued chunk at the current time; returns how many were checked."""
+def complaints_check_chunk(*, complaint_ids: list[int], now: datetime | None = None) -> int:
+    """Check each complaint (a queued chunk, or the tick's few) at ``now`` (default: each check's own
+    current time); returns how many were checked. Each check is its own transaction: one failing
+    complaint is logged and does not hold up the others."""
     checked = 0
     for complaint_id in complaint_ids:
         try:
-            complaint_check_deadline(complaint_id=complaint_id)
+            complaint_check_deadline(complaint_id=complaint_id, now=now)
         except Exception:
             logger.exception("deadline check of complaint %s failed", complaint_id)
             continue
