@@ -1,34 +1,22 @@
 """Query budgets of the two busiest reads (issue 10): the complaint detail with its events (≤ 10) and a
 unit's inbox page (≤ 15). Counts, not timings: the timings are measured by ``make bench``.
 
-Each budget is checked with a history / page large enough that an N+1 query would break it."""
+Each budget is checked with a history / page large enough that an N+1 query would break it. The
+detail is read through the API, the inbox as a page; both from the ``world`` of this folder's conftest
+(which also gives each test a clean cache and media root)."""
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from grievance.models import ComplaintEvent, Status
-from tests.grievance.actors import actors, complaint_in
+from tests.grievance.actors import complaint_in
 
 pytestmark = pytest.mark.django_db
 
 DETAIL_MAX_QUERIES = 10
 INBOX_MAX_QUERIES = 15
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def world(db):
-    return actors()
 
 
 def _with_history(world, notes: int):
